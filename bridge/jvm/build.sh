@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds bridge/jvm/target/drls-connector.jar, the Spark DataSource "drls".
+# Idempotent: skips the build when the jar is newer than pom.xml and every source file.
+# Compiles against an unpacked Spark's jars when one is found (DRLS_SPARK_JARS, or the project's
+# Spark cache), which needs no Spark download; otherwise Maven resolves Spark from Maven Central.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+say() { printf '[drls] %s\n' "$*" >&2; }
+die() { printf '[drls] error: %s\n' "$*" >&2; exit 1; }
+
+jar=target/drls-connector.jar
+
+if [ -f "$jar" ] && [ -z "$(find pom.xml src -newer "$jar" -print -quit)" ]; then
+  say "JVM connector is up to date ($PWD/$jar)"
+  exit 0
+fi
+
+command -v java >/dev/null 2>&1 || die "java not found on PATH: the JVM connector needs a JDK 17 (e.g. apt-get install openjdk-17-jdk-headless)"
+command -v mvn >/dev/null 2>&1 || die "mvn not found on PATH: the JVM connector is built with Maven 3 (e.g. apt-get install maven)"
+
+spark_jars=${DRLS_SPARK_JARS:-$HOME/.cache/drls/spark-4.1.1/jars}
+args=(-B -q -DskipTests -Dstyle.color=never)
+if [ -f "$spark_jars/spark-sql_2.13-4.1.1.jar" ]; then
+  say "building the JVM connector against the Spark jars in $spark_jars"
+  args+=("-Dspark.jars.dir=$spark_jars")
+else
+  say "building the JVM connector (Spark 4.1.1 resolved from Maven Central; the first build downloads ~300 MB)"
+fi
+
+start=$SECONDS
+if ! mvn "${args[@]}" package >&2; then
+  die "Maven build of bridge/jvm failed (see the output above)"
+fi
+[ -f "$jar" ] || die "Maven finished but $jar is missing"
+say "built $PWD/$jar in $((SECONDS - start)) s"

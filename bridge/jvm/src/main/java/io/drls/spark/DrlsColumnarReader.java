@@ -1,0 +1,101 @@
+package io.drls.spark;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.ArrowUtils;
+import org.apache.spark.sql.vectorized.ArrowColumnVector;
+import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+
+/**
+ * Fetches one coordinator batch from Node and hands its record batches to Spark as
+ * ArrowColumnVectors over the received buffers. DATA frames are read lazily, one IPC stream at a
+ * time, so a large batch never sits in memory twice.
+ */
+final class DrlsColumnarReader implements PartitionReader<ColumnarBatch> {
+  private final StructType schema;
+  private final DrlsOptions options;
+  private final long batchId;
+  private final BufferAllocator allocator;
+  private WireConnection connection;
+  private ArrowStreamReader current;
+  private ColumnarBatch batch;
+  private boolean done;
+
+  DrlsColumnarReader(StructType schema, DrlsOptions options, long batchId) {
+    this.schema = schema;
+    this.options = options;
+    this.batchId = batchId;
+    this.allocator = ArrowUtils.rootAllocator().newChildAllocator("drls-reader-" + batchId, 0, Long.MAX_VALUE);
+  }
+
+  @Override
+  public boolean next() throws IOException {
+    if (done) return false;
+    if (connection == null) open();
+    while (true) {
+      if (current != null && current.loadNextBatch()) {
+        batch.setNumRows(current.getVectorSchemaRoot().getRowCount());
+        return true;
+      }
+      closeCurrent();
+      Frame f = connection.read();
+      if (f.type() == FrameType.OK) {
+        done = true;
+        return false;
+      }
+      if (f.type() != FrameType.DATA) {
+        throw new IOException(connection.label() + ": expected DATA or OK while fetching batch "
+            + batchId + ", got " + FrameType.name(f.type()));
+      }
+      current = new ArrowStreamReader(new ByteArrayInputStream(f.payload()), allocator);
+      VectorSchemaRoot root = current.getVectorSchemaRoot();
+      StructType got = ArrowSchemas.toSpark(root.getSchema());
+      if (!got.equals(schema)) {
+        throw new IllegalStateException("drls stream \"" + options.streamId() + "\": batch " + batchId
+            + " has schema " + got.simpleString() + " but the stream's schema is " + schema.simpleString());
+      }
+      List<FieldVector> vectors = root.getFieldVectors();
+      ColumnVector[] columns = new ColumnVector[vectors.size()];
+      for (int i = 0; i < columns.length; i++) columns[i] = new ArrowColumnVector(vectors.get(i));
+      batch = new ColumnarBatch(columns);
+    }
+  }
+
+  private void open() throws IOException {
+    connection = WireConnection.open(options, "source", Map.of());
+    connection.sendJson(FrameType.REQUEST, Map.of("op", "fetch", "batchId", batchId));
+    connection.flush();
+  }
+
+  @Override
+  public ColumnarBatch get() {
+    return batch;
+  }
+
+  private void closeCurrent() throws IOException {
+    if (current != null) current.close();
+    current = null;
+    batch = null;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      closeCurrent();
+      if (connection != null) connection.close();
+    } finally {
+      allocator.close();
+    }
+  }
+
+}

@@ -1,0 +1,69 @@
+package io.drls.spark;
+
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
+import org.apache.spark.sql.connector.read.streaming.Offset;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Micro-batches over the coordinator's batch ids: the range (start, end] becomes one input
+ * partition per batch, each fetched by an executor straight from Node. A restart resumes from the
+ * checkpointed offset; a batch Node no longer holds fails the query (see DrlsColumnarReader).
+ */
+final class DrlsMicroBatchStream implements MicroBatchStream {
+  private final StructType schema;
+  private final DrlsOptions options;
+  private final SourceClient client;
+
+  DrlsMicroBatchStream(StructType schema, DrlsOptions options) {
+    this.schema = schema;
+    this.options = options;
+    this.client = new SourceClient(options);
+  }
+
+  @Override
+  public Offset initialOffset() {
+    return new BatchIdOffset(-1);
+  }
+
+  @Override
+  public Offset latestOffset() {
+    return new BatchIdOffset(client.latest());
+  }
+
+  @Override
+  public Offset deserializeOffset(String json) {
+    return BatchIdOffset.parse(json);
+  }
+
+  @Override
+  public InputPartition[] planInputPartitions(Offset start, Offset end) {
+    long from = ((BatchIdOffset) start).batchId() + 1;
+    long to = ((BatchIdOffset) end).batchId();
+    int n = (int) Math.max(0, to - from + 1);
+    InputPartition[] parts = new InputPartition[n];
+    for (int i = 0; i < n; i++) parts[i] = new DrlsInputPartition(from + i);
+    return parts;
+  }
+
+  @Override
+  public PartitionReaderFactory createReaderFactory() {
+    return new DrlsReaderFactory(schema, options);
+  }
+
+  @Override
+  public void commit(Offset end) {
+    client.commit(((BatchIdOffset) end).batchId());
+  }
+
+  @Override
+  public void stop() {
+    client.close();
+  }
+
+  @Override
+  public String toString() {
+    return "drls[" + options.streamId() + "]";
+  }
+}

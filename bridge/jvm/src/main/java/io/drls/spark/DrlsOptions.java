@@ -1,0 +1,63 @@
+package io.drls.spark;
+
+import java.io.Serializable;
+
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+
+/**
+ * The DataSource options, validated once where Spark hands them over. Every message names the
+ * option so a wrong call is fixed at a glance.
+ */
+record DrlsOptions(
+    String host,
+    int port,
+    String streamId,
+    String secret,
+    boolean useJvmSink,
+    int maxRowsPerBatch,
+    int connectTimeoutMs)
+    implements Serializable {
+
+  static DrlsOptions parse(CaseInsensitiveStringMap o) {
+    String host = o.getOrDefault("host", "127.0.0.1");
+    if (host.isBlank()) throw invalid("option \"host\" must not be empty");
+    int port = intOption(o, "port", -1, 1, 65535);
+    if (port < 0) throw invalid("option \"port\" is required (the drls Node endpoint's port)");
+    String streamId = o.get("streamId");
+    if (streamId == null || streamId.isEmpty()) throw invalid("option \"streamId\" is required");
+    String secret = o.get("secret");
+    if (secret == null || secret.isEmpty()) throw invalid("option \"secret\" is required");
+    String jvmSink = o.getOrDefault("useJvmSink", "false").trim().toLowerCase();
+    if (!jvmSink.equals("true") && !jvmSink.equals("false")) {
+      throw invalid("option \"useJvmSink\" must be true or false, got \"" + jvmSink + "\"");
+    }
+    int maxRows = intOption(o, "maxRowsPerBatch", 10_000, 1, Integer.MAX_VALUE);
+    int connectTimeout = intOption(o, "connectTimeoutMs", 10_000, 1, Integer.MAX_VALUE);
+    return new DrlsOptions(host, port, streamId, secret, jvmSink.equals("true"), maxRows, connectTimeout);
+  }
+
+  private static int intOption(CaseInsensitiveStringMap o, String name, int dflt, int min, int max) {
+    String raw = o.get(name);
+    if (raw == null) return dflt;
+    try {
+      long v = Long.parseLong(raw.trim());
+      if (v < min || v > max) {
+        throw invalid("option \"" + name + "\" must be between " + min + " and " + max + ", got " + raw);
+      }
+      return (int) v;
+    } catch (NumberFormatException e) {
+      throw invalid("option \"" + name + "\" must be an integer, got \"" + raw + "\"");
+    }
+  }
+
+  private static IllegalArgumentException invalid(String message) {
+    return new IllegalArgumentException("drls: " + message);
+  }
+
+  @Override
+  public String toString() {
+    // Never print the secret.
+    return "DrlsOptions[host=" + host + ", port=" + port + ", streamId=" + streamId
+        + ", useJvmSink=" + useJvmSink + ", maxRowsPerBatch=" + maxRowsPerBatch + "]";
+  }
+}

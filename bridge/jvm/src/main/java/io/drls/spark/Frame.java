@@ -1,0 +1,4 @@
+package io.drls.spark;
+
+/** One received frame: its type byte and its payload. */
+record Frame(byte type, byte[] payload) {}
