@@ -1,0 +1,250 @@
+import {
+  ActorCrashedError,
+  ActorNotFoundError,
+  ActorStoppedError,
+  AskTimeoutError,
+  DuplicateActorError,
+  InvalidArgumentError,
+  RuntimeStoppedError,
+} from '../errors.js';
+import { ActorHandle, type ActorPort } from './actor-handle.js';
+import {
+  SUPERVISION_POLICIES,
+  type ActorContext,
+  type Behavior,
+  type SpawnOptions,
+  type SupervisionPolicy,
+} from './behavior.js';
+import { createReply, detachedReply, type Message, type Reply } from './message.js';
+import { nactApi, type NactRef } from './nact-adapter.js';
+
+/** An error thrown by an actor that nobody was waiting for (a crashed `tell`). */
+export interface ActorErrorEvent {
+  readonly actorName: string;
+  readonly error: unknown;
+}
+
+export type ActorErrorListener = (event: ActorErrorEvent) => void;
+
+/**
+ * A named-actor system on nact: Ray's named actors for one Node process. Every actor is
+ * a direct child of the nact system root, which never handles messages itself, so the
+ * number of named actors does not slow messaging (nact copies the children map of the
+ * actor handling a message, and named actors have none).
+ */
+export class ActorRuntime {
+  readonly #system: NactRef;
+  readonly #cells = new Map<string, ActorCell>();
+  readonly #errorListeners = new Set<ActorErrorListener>();
+  #stopped = false;
+
+  constructor() {
+    this.#system = nactApi.start();
+  }
+
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** Start a new actor under a unique name. */
+  spawn<M extends Message, S>(name: string, behavior: Behavior<M, S>, options: SpawnOptions = {}): ActorHandle<M> {
+    this.#assertRunning();
+    checkName(name);
+    const supervision = checkSupervision(options.supervision);
+    if (this.#cells.has(name)) throw new DuplicateActorError(name);
+    const cell = new ActorCell(name, supervision, (event) => this.#reportError(event), () => this.#cells.delete(name));
+    this.#cells.set(name, cell);
+    try {
+      cell.start(this.#system, behavior as unknown as Behavior<Message, unknown>);
+    } catch (err) {
+      this.#cells.delete(name);
+      throw err;
+    }
+    return cell.handle as ActorHandle<M>;
+  }
+
+  /** Look an actor up by name, as Ray's `get_actor`. */
+  getActor<M extends Message>(name: string): ActorHandle<M> {
+    this.#assertRunning();
+    const cell = this.#cells.get(name);
+    if (!cell) throw new ActorNotFoundError(name);
+    return cell.handle as ActorHandle<M>;
+  }
+
+  /** The actor named `name`, spawned from `create()` if there is none yet. */
+  getOrCreate<M extends Message, S>(name: string, create: () => Behavior<M, S>, options: SpawnOptions = {}): ActorHandle<M> {
+    this.#assertRunning();
+    const cell = this.#cells.get(name);
+    if (cell) return cell.handle as ActorHandle<M>;
+    return this.spawn(name, create(), options);
+  }
+
+  has(name: string): boolean {
+    return this.#cells.has(name);
+  }
+
+  /** Names of the live actors, in spawn order. */
+  list(): string[] {
+    return [...this.#cells.keys()];
+  }
+
+  /** Stop an actor; its pending and queued asks reject with ActorStoppedError. */
+  kill(name: string): boolean {
+    const cell = this.#cells.get(name);
+    if (!cell) return false;
+    cell.stop('killed');
+    return true;
+  }
+
+  /** Receive errors thrown by actors for messages nobody awaited. Returns an unsubscribe function. */
+  onActorError(listener: ActorErrorListener): () => void {
+    this.#errorListeners.add(listener);
+    return () => this.#errorListeners.delete(listener);
+  }
+
+  /** Stop every actor and the nact system. Idempotent. */
+  shutdown(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    for (const cell of [...this.#cells.values()]) cell.stop('runtime shut down');
+    nactApi.stop(this.#system);
+  }
+
+  #assertRunning(): void {
+    if (this.#stopped) throw new RuntimeStoppedError();
+  }
+
+  #reportError(event: ActorErrorEvent): void {
+    if (this.#errorListeners.size === 0) {
+      // Never swallowed: with no listener the error becomes a process warning.
+      process.emitWarning(`drls actor "${event.actorName}" failed: ${String((event.error as Error)?.stack ?? event.error)}`, {
+        code: 'DRLS_ACTOR_ERROR',
+      });
+      return;
+    }
+    for (const listener of this.#errorListeners) listener(event);
+  }
+}
+
+/** One live actor: its nact ref, its handle, and the replies it still owes. */
+class ActorCell implements ActorPort {
+  readonly name: string;
+  readonly handle: ActorHandle<Message>;
+  readonly #supervision: SupervisionPolicy;
+  readonly #report: (event: ActorErrorEvent) => void;
+  readonly #unregister: () => void;
+  readonly #owed = new Set<Reply<unknown>>();
+  #ref: NactRef | undefined;
+  #behavior: Behavior<Message, unknown> | undefined;
+  #state: unknown;
+  #alive = true;
+
+  constructor(
+    name: string,
+    supervision: SupervisionPolicy,
+    report: (event: ActorErrorEvent) => void,
+    unregister: () => void,
+  ) {
+    this.name = name;
+    this.#supervision = supervision;
+    this.#report = report;
+    this.#unregister = unregister;
+    this.handle = new ActorHandle<Message>(this);
+  }
+
+  get alive(): boolean {
+    return this.#alive;
+  }
+
+  start(system: NactRef, behavior: Behavior<Message, unknown>): void {
+    this.#behavior = behavior;
+    const ctx: ActorContext<Message> = { name: this.name, self: this.handle };
+    this.#ref = nactApi.spawn<unknown>(
+      system,
+      (state, msg) => {
+        const next = behavior.receive(state, msg as Message, ctx);
+        if (next instanceof Promise) return next.then((s) => (this.#state = s));
+        this.#state = next;
+        return next;
+      },
+      this.name,
+      {
+        initialStateFunc: () => (this.#state = behavior.init(ctx)),
+        onCrash: (msg, error, sctx) => {
+          this.#crashed(msg, error);
+          switch (this.#supervision) {
+            case 'resume':
+              return sctx.resume;
+            case 'restart':
+              behavior.stopped?.(this.#state, ctx);
+              return sctx.reset;
+            case 'stop':
+              // stop() stops the nact actor too; resuming a stopped nact actor is a no-op.
+              this.stop(`crashed: ${String((error as Error)?.message ?? error)}`);
+              return sctx.resume;
+          }
+        },
+        afterStop: () => undefined,
+      },
+    );
+  }
+
+  tell(message: Message): void {
+    if (!this.#alive) return this.#report({ actorName: this.name, error: new ActorStoppedError(this.name) });
+    const withReply = 'reply' in message ? message : { ...message, reply: detachedReply((error) => this.#report({ actorName: this.name, error })) };
+    nactApi.dispatch(this.#ref!, withReply);
+  }
+
+  ask(message: Message, timeoutMs: number | undefined): Promise<unknown> {
+    if (!this.#alive) return Promise.reject(new ActorStoppedError(this.name));
+    let timer: NodeJS.Timeout | undefined;
+    const { reply, promise } = createReply<unknown>(() => {
+      this.#owed.delete(reply);
+      if (timer) clearTimeout(timer);
+    });
+    this.#owed.add(reply);
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => reply.reject(new AskTimeoutError(this.name, message.type, timeoutMs)), timeoutMs);
+    }
+    nactApi.dispatch(this.#ref!, { ...message, reply });
+    return promise;
+  }
+
+  stop(reason: string): void {
+    if (!this.#alive) return;
+    this.#alive = false;
+    this.#unregister();
+    const ctx: ActorContext<Message> = { name: this.name, self: this.handle };
+    try {
+      this.#behavior?.stopped?.(this.#state, ctx);
+    } finally {
+      const error = new ActorStoppedError(this.name, reason);
+      for (const reply of [...this.#owed]) reply.reject(error);
+      if (this.#ref) nactApi.stop(this.#ref);
+    }
+  }
+
+  #crashed(msg: unknown, error: unknown): void {
+    const reply = (msg as { reply?: Reply<unknown> } | undefined)?.reply;
+    const crash = new ActorCrashedError(this.name, error);
+    // The asker of the failing message gets the error; a tell's error goes to the listeners.
+    if (reply) reply.reject(crash);
+    else this.#report({ actorName: this.name, error: crash });
+  }
+}
+
+function checkName(name: unknown): asserts name is string {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new InvalidArgumentError(`an actor name must be a non-empty string, got ${JSON.stringify(name)}`);
+  }
+}
+
+function checkSupervision(policy: unknown): SupervisionPolicy {
+  if (policy === undefined) return 'restart';
+  if (!SUPERVISION_POLICIES.includes(policy as SupervisionPolicy)) {
+    throw new InvalidArgumentError(
+      `options.supervision must be one of ${SUPERVISION_POLICIES.map((p) => `'${p}'`).join(', ')}, got ${JSON.stringify(policy)}`,
+    );
+  }
+  return policy as SupervisionPolicy;
+}

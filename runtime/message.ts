@@ -1,0 +1,74 @@
+/**
+ * Message protocol types. A protocol is a union of objects tagged by `type`. A message
+ * that expects an answer carries a `reply: Reply<R>`; the handle builds that reply when
+ * the caller uses `ask()`, so callers never construct it and the answer type flows from
+ * the message type to the caller.
+ */
+export interface Reply<R> {
+  resolve(value: R): void;
+  reject(error: unknown): void;
+  /** True once resolved or rejected; later calls are ignored. */
+  readonly settled: boolean;
+}
+
+export interface Message {
+  readonly type: string;
+}
+
+/** The members of protocol `M` whose `type` is `T`. */
+export type MessageOfType<M extends Message, T extends M['type']> = Extract<M, { type: T }>;
+
+/** What a caller passes: the message without its reply (the handle adds it). */
+export type Outgoing<M> = M extends { reply: Reply<unknown> } ? Omit<M, 'reply'> : M;
+
+/** The answer type of a message, `void` for fire-and-forget messages. */
+export type ReplyOf<M> = M extends { reply: Reply<infer R> } ? R : void;
+
+/** Message types of `M` that expect an answer. */
+export type AskableType<M extends Message> = Extract<M, { reply: Reply<unknown> }>['type'];
+
+export function createReply<R>(onSettle?: () => void): { reply: Reply<R>; promise: Promise<R> } {
+  let resolveFn!: (value: R) => void;
+  let rejectFn!: (error: unknown) => void;
+  const promise = new Promise<R>((res, rej) => {
+    resolveFn = res;
+    rejectFn = rej;
+  });
+  let settled = false;
+  const reply: Reply<R> = {
+    resolve(value) {
+      if (settled) return;
+      settled = true;
+      onSettle?.();
+      resolveFn(value);
+    },
+    reject(error) {
+      if (settled) return;
+      settled = true;
+      onSettle?.();
+      rejectFn(error);
+    },
+    get settled() {
+      return settled;
+    },
+  };
+  return { reply, promise };
+}
+
+/** A reply nobody waits for (a `tell` of an askable message); failures go to `onError`. */
+export function detachedReply<R>(onError: (error: unknown) => void): Reply<R> {
+  let settled = false;
+  return {
+    resolve() {
+      settled = true;
+    },
+    reject(error) {
+      if (settled) return;
+      settled = true;
+      onError(error);
+    },
+    get settled() {
+      return settled;
+    },
+  };
+}
