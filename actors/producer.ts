@@ -1,0 +1,177 @@
+import type { RecordBatch, Table } from 'apache-arrow';
+import { InvalidArgumentError, describe } from '../errors.js';
+import { runtime as defaultRuntime, type ActorHandle, type ActorRuntime, type Reply } from '../runtime/index.js';
+import type { StreamCoordinator } from './stream-coordinator.js';
+
+export type ArrowChunk = Table | RecordBatch;
+
+/**
+ * Where a producer takes its data from: an async iterable or iterable of Arrow tables or
+ * record batches, or a function returning one chunk per call (null or undefined ends it).
+ */
+export type ArrowSource =
+  | AsyncIterable<ArrowChunk>
+  | Iterable<ArrowChunk>
+  | (() => ArrowChunk | null | undefined | Promise<ArrowChunk | null | undefined>);
+
+export interface ProducerStatus {
+  readonly running: boolean;
+  readonly published: number;
+  readonly rows: number;
+  readonly error: Error | null;
+}
+
+type ProducerMessage =
+  | { type: 'status'; reply: Reply<ProducerStatus> }
+  | { type: 'stop'; reply: Reply<void> };
+
+export interface ProducerOptions {
+  /** Actor name; default `stream_producer_<streamId>`. */
+  name?: string;
+  runtime?: ActorRuntime;
+  /** Complete the stream when the source ends (default true). */
+  completeOnEnd?: boolean;
+}
+
+/**
+ * The producer actor: drains a source into a coordinator, one publish at a time, so the
+ * coordinator's backpressure paces the source. Completes the stream at the source's end;
+ * fails it with the source's error when the source throws.
+ */
+export class Producer {
+  readonly name: string;
+  /** Resolves when the source is drained (or the producer stopped); rejects with the source's error. */
+  readonly done: Promise<void>;
+  readonly #actor: ActorHandle<ProducerMessage>;
+
+  private constructor(name: string, actor: ActorHandle<ProducerMessage>, done: Promise<void>) {
+    this.name = name;
+    this.#actor = actor;
+    this.done = done;
+  }
+
+  static start(source: ArrowSource, coordinator: StreamCoordinator, options: ProducerOptions = {}): Producer {
+    const next = chunkReader(source);
+    const name = options.name ?? `stream_producer_${coordinator.streamId}`;
+    const rt = options.runtime ?? defaultRuntime();
+    const state = { running: true, stopping: false, published: 0, rows: 0, error: null as Error | null };
+    let finish!: () => void;
+    let stopped!: Promise<void>;
+    const stopSignal = new Promise<void>((resolve) => (finish = resolve));
+
+    const actor = rt.spawn<ProducerMessage, typeof state>(
+      name,
+      {
+        init: () => state,
+        receive(s, msg) {
+          if (msg.type === 'status') {
+            msg.reply.resolve({ running: s.running, published: s.published, rows: s.rows, error: s.error });
+          } else {
+            s.stopping = true;
+            finish();
+            void stopped.then(() => msg.reply.resolve(), () => msg.reply.resolve());
+          }
+          return s;
+        },
+      },
+      { supervision: 'resume' },
+    );
+
+    const loop = async (): Promise<void> => {
+      try {
+        for (;;) {
+          const chunk = await Promise.race([next.read(), stopSignal.then((): typeof STOP => STOP)]);
+          if (chunk === STOP || chunk === END) break;
+          await coordinator.publish(chunk);
+          state.published++;
+          state.rows += chunk.numRows;
+          if (state.stopping) break;
+        }
+        await next.close();
+        if (options.completeOnEnd !== false && coordinator.alive) await coordinator.complete();
+      } catch (err) {
+        const error = err instanceof Error ? err : new Error(describe(err));
+        state.error = error;
+        await next.close().catch(() => undefined);
+        if (coordinator.alive) await coordinator.fail(error).catch(() => undefined);
+        throw error;
+      } finally {
+        state.running = false;
+        rt.kill(name);
+      }
+    };
+    stopped = loop();
+    const producer = new Producer(name, actor, stopped);
+    stopped.catch(() => undefined); // the error is kept in `done` and in status()
+    return producer;
+  }
+
+  status(): Promise<ProducerStatus> {
+    return this.#actor.alive ? this.#actor.ask({ type: 'status' }) : this.done.then(() => finalStatus(null), (e: Error) => finalStatus(e));
+  }
+
+  /** Stop reading the source; what was already taken from it is still published. */
+  async stop(): Promise<void> {
+    if (this.#actor.alive) await this.#actor.ask({ type: 'stop' });
+    await this.done.catch(() => undefined);
+  }
+}
+
+function finalStatus(error: Error | null): ProducerStatus {
+  return { running: false, published: -1, rows: -1, error };
+}
+
+const END = Symbol('end');
+const STOP = Symbol('stop');
+
+interface ChunkReader {
+  read(): Promise<ArrowChunk | typeof END>;
+  close(): Promise<void>;
+}
+
+function chunkReader(source: ArrowSource): ChunkReader {
+  if (typeof source === 'function') {
+    return {
+      async read() {
+        const chunk = await source();
+        return chunk === null || chunk === undefined ? END : checkChunk(chunk);
+      },
+      async close() {},
+    };
+  }
+  if (source && typeof source === 'object' && Symbol.asyncIterator in source) {
+    const it = (source as AsyncIterable<ArrowChunk>)[Symbol.asyncIterator]();
+    return {
+      async read() {
+        const r = await it.next();
+        return r.done ? END : checkChunk(r.value);
+      },
+      async close() {
+        await it.return?.();
+      },
+    };
+  }
+  if (source && typeof source === 'object' && Symbol.iterator in source && !('schema' in source)) {
+    const it = (source as Iterable<ArrowChunk>)[Symbol.iterator]();
+    return {
+      async read() {
+        const r = it.next();
+        return r.done ? END : checkChunk(r.value);
+      },
+      async close() {
+        it.return?.();
+      },
+    };
+  }
+  throw new InvalidArgumentError(
+    'source must be an async iterable or iterable of Arrow Tables/RecordBatches, or a function returning one (null ends it)',
+  );
+}
+
+function checkChunk(chunk: unknown): ArrowChunk {
+  const o = chunk as { schema?: unknown; numRows?: unknown } | null;
+  if (!o || typeof o !== 'object' || !o.schema || typeof o.numRows !== 'number') {
+    throw new InvalidArgumentError(`the source produced ${o === null ? 'null' : typeof o === 'object' ? (o.constructor?.name ?? 'an object') : typeof o}, not an Arrow Table or RecordBatch`);
+  }
+  return chunk as ArrowChunk;
+}

@@ -1,0 +1,83 @@
+import type { RecordBatch, Schema } from 'apache-arrow';
+import type { Reply } from '../runtime/index.js';
+
+/** One partition's share of a micro-batch. */
+export interface PartitionEntry {
+  readonly partition: number;
+  readonly batches: readonly RecordBatch[];
+}
+
+/** A micro-batch: one entry per partition (per Spark partition on the forward path). */
+export interface MicroBatch {
+  readonly batchId: number;
+  readonly partitions: readonly PartitionEntry[];
+  readonly schema: Schema;
+  readonly numRows: number;
+  readonly numBytes: number;
+  /** Epoch milliseconds when the coordinator accepted it. */
+  readonly timestamp: number;
+  readonly watermark: number | null;
+}
+
+export type PullResult =
+  | { readonly kind: 'batch'; readonly batch: MicroBatch }
+  | { readonly kind: 'end' }
+  | { readonly kind: 'timeout' };
+
+export interface RegisterResult {
+  readonly consumerId: string;
+  /** The stream's schema, or null when it ended before any batch. */
+  readonly schema: Schema | null;
+  readonly numPartitions: number;
+  /** The first batch id this consumer will receive. */
+  readonly startBatchId: number;
+}
+
+/** `getStats()`: the original's keys in camelCase, plus rows, bytes and stall visibility. */
+export interface CoordinatorStats {
+  readonly streamId: string;
+  readonly batchesPublished: number;
+  readonly batchesGc: number;
+  readonly bufferSize: number;
+  readonly maxBuffered: number;
+  readonly bufferedBytes: number;
+  readonly maxBufferedBytes: number;
+  readonly numConsumers: number;
+  readonly consumerCursors: Readonly<Record<string, number>>;
+  readonly complete: boolean;
+  readonly error: string | null;
+  readonly latestWatermark: number | null;
+  readonly rowsPublished: number;
+  readonly bytesPublished: number;
+  readonly rowsBuffered: number;
+  /** Publishes waiting for room. */
+  readonly pendingPublishes: number;
+  /** A producer is blocked and no consumer is registered to make room: the original's silent stall. */
+  readonly waitingForConsumers: boolean;
+  readonly latestBatchId: number;
+}
+
+export interface PublishRequest {
+  readonly partitions: readonly (readonly RecordBatch[])[];
+  readonly watermark: number | null;
+}
+
+/** The coordinator actor's protocol. */
+export type CoordinatorMessage =
+  | { type: 'publish'; request: PublishRequest; reply: Reply<number> }
+  | {
+      type: 'register';
+      consumerId: string | undefined;
+      partitions: readonly number[] | undefined;
+      startBatchId: number | undefined;
+      reply: Reply<RegisterResult>;
+    }
+  | { type: 'deregister'; consumerId: string; reply: Reply<void> }
+  | { type: 'pull'; consumerId: string; timeoutMs: number | undefined; reply: Reply<PullResult> }
+  | { type: 'complete'; reply: Reply<void> }
+  | { type: 'fail'; reason: string; cause: unknown; reply: Reply<void> }
+  | { type: 'waitForDrain'; timeoutMs: number | undefined; reply: Reply<void> }
+  | { type: 'latestBatchId'; reply: Reply<number> }
+  | { type: 'fetch'; batchIds: readonly number[]; reply: Reply<MicroBatch[]> }
+  | { type: 'acknowledge'; consumerId: string; batchId: number; reply: Reply<void> }
+  | { type: 'stats'; reply: Reply<CoordinatorStats> };

@@ -1,0 +1,275 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ActorNotFoundError,
+  ActorStoppedError,
+  InvalidArgumentError,
+  UnknownStreamError,
+} from '../errors.js';
+import { runtime as defaultRuntime, type ActorHandle, type ActorRuntime, type Behavior } from '../runtime/index.js';
+import { toRecordBatches, type BatchInput } from './arrow-batches.js';
+import { StreamBuffer, type StreamLimits } from './stream-buffer.js';
+import type {
+  CoordinatorMessage,
+  CoordinatorStats,
+  MicroBatch,
+  PullResult,
+  RegisterResult,
+} from './stream-coordinator-protocol.js';
+import { streamObserver, trackStream, untrackStream } from './stream-metrics.js';
+import { StreamingIterator, type StreamingIteratorOptions } from './streaming-iterator.js';
+import { checkNonNegativeInteger, checkPositive, checkTimeout } from './options.js';
+
+export const DEFAULT_MAX_BUFFERED_BATCHES = 64;
+export const DEFAULT_MAX_BUFFERED_BYTES = 2 * 1024 ** 3;
+const ACTOR_PREFIX = 'stream_coord_';
+
+export interface StreamCoordinatorOptions {
+  /** Name of the stream; the actor is `stream_coord_<streamId>`. Default: a random id. */
+  streamId?: string;
+  /** Default 64. */
+  maxBufferedBatches?: number;
+  /** Default 2 GiB. */
+  maxBufferedBytes?: number;
+  /** Default: the process-wide runtime. */
+  runtime?: ActorRuntime;
+}
+
+export interface RegisterOptions {
+  consumerId?: string;
+  /** Only these partition entries are delivered. */
+  partitions?: readonly number[];
+  /** Resume from this batch id (typed error if it was already collected). */
+  startBatchId?: number;
+}
+
+/**
+ * The stream coordinator: a named actor `stream_coord_<streamId>` that buffers micro-batches
+ * between producers and fan-out consumers, with backpressure by batches and by bytes.
+ * This class is its typed handle; any number of them may point at the same actor.
+ */
+export class StreamCoordinator {
+  readonly streamId: string;
+  readonly #actor: ActorHandle<CoordinatorMessage>;
+  readonly #runtime: ActorRuntime;
+
+  private constructor(streamId: string, actor: ActorHandle<CoordinatorMessage>, rt: ActorRuntime) {
+    this.streamId = streamId;
+    this.#actor = actor;
+    this.#runtime = rt;
+  }
+
+  /** Create a coordinator; a taken stream id is a DuplicateActorError. */
+  static create(options: StreamCoordinatorOptions = {}): StreamCoordinator {
+    const { streamId, limits, rt } = checkOptions(options);
+    const actor = rt.spawn(actorName(streamId), coordinatorBehavior(streamId, limits), { supervision: 'resume' });
+    return new StreamCoordinator(streamId, actor, rt);
+  }
+
+  /** The coordinator of an existing stream; an unknown id is an UnknownStreamError. */
+  static get(streamId: string, options: { runtime?: ActorRuntime } = {}): StreamCoordinator {
+    checkStreamId(streamId);
+    const rt = options.runtime ?? defaultRuntime();
+    try {
+      return new StreamCoordinator(streamId, rt.getActor<CoordinatorMessage>(actorName(streamId)), rt);
+    } catch (err) {
+      if (err instanceof ActorNotFoundError) throw new UnknownStreamError(streamId);
+      throw err;
+    }
+  }
+
+  /** The coordinator of `options.streamId`, created with these options if there is none. */
+  static getOrCreate(options: StreamCoordinatorOptions & { streamId: string }): StreamCoordinator {
+    const { streamId, limits, rt } = checkOptions(options);
+    const actor = rt.getOrCreate(actorName(streamId), () => coordinatorBehavior(streamId, limits), { supervision: 'resume' });
+    return new StreamCoordinator(streamId, actor, rt);
+  }
+
+  /** The actor's name, as `getActor()` knows it. */
+  get actorName(): string {
+    return this.#actor.name;
+  }
+
+  /** False once the coordinator was removed. */
+  get alive(): boolean {
+    return this.#actor.alive;
+  }
+
+  /**
+   * Publish one micro-batch and resolve with its batch id once it is in the buffer. Pending
+   * while the buffer is full (by batches or bytes). `data` is one partition entry (a
+   * RecordBatch, a Table or an array of RecordBatches), or with `{ partitions }` one entry
+   * per partition.
+   */
+  publish(data: BatchInput, options?: { watermark?: number }): Promise<number>;
+  publish(data: { partitions: readonly BatchInput[] }, options?: { watermark?: number }): Promise<number>;
+  publish(data: BatchInput | { partitions: readonly BatchInput[] }, options: { watermark?: number } = {}): Promise<number> {
+    const entries =
+      data && typeof data === 'object' && 'partitions' in data && Array.isArray((data as { partitions: unknown }).partitions)
+        ? (data as { partitions: readonly BatchInput[] }).partitions.map((p, i) => toRecordBatches(p, `partitions[${i}]`))
+        : [toRecordBatches(data, 'data')];
+    const watermark = options.watermark ?? null;
+    if (watermark !== null && !Number.isFinite(watermark)) {
+      throw new InvalidArgumentError(`options.watermark must be a finite number, got ${String(watermark)}`);
+    }
+    return this.#actor.ask({ type: 'publish', request: { partitions: entries, watermark } });
+  }
+
+  /** Register a consumer; resolves once the stream has its first batch (or ended). */
+  register(options: RegisterOptions = {}): Promise<RegisterResult> {
+    const { consumerId, partitions, startBatchId } = options;
+    if (consumerId !== undefined && (typeof consumerId !== 'string' || consumerId === '')) {
+      throw new InvalidArgumentError(`options.consumerId must be a non-empty string, got ${JSON.stringify(consumerId)}`);
+    }
+    if (partitions !== undefined) {
+      if (!Array.isArray(partitions)) throw new InvalidArgumentError('options.partitions must be an array of partition indexes');
+      partitions.forEach((p, i) => checkNonNegativeInteger(p, `options.partitions[${i}]`));
+    }
+    if (startBatchId !== undefined) checkNonNegativeInteger(startBatchId, 'options.startBatchId');
+    return this.#actor.ask({ type: 'register', consumerId, partitions, startBatchId });
+  }
+
+  deregister(consumerId: string): Promise<void> {
+    return this.#actor.ask({ type: 'deregister', consumerId });
+  }
+
+  /** The consumer's next micro-batch, `{ kind: 'end' }` at the end, `{ kind: 'timeout' }` after `timeoutMs`. */
+  pull(consumerId: string, options: { timeoutMs?: number } = {}): Promise<PullResult> {
+    checkTimeout(options.timeoutMs, 'options.timeoutMs');
+    return this.#actor.ask({ type: 'pull', consumerId, timeoutMs: options.timeoutMs });
+  }
+
+  /** No more batches will be published; consumers end once they have the rest. */
+  complete(): Promise<void> {
+    return this.#actor.ask({ type: 'complete' });
+  }
+
+  /** Mark the stream failed: every waiting producer and consumer gets the error at once. */
+  fail(reason: unknown): Promise<void> {
+    const text = reason instanceof Error ? reason.message : String(reason);
+    return this.#actor.ask({ type: 'fail', reason: text, cause: reason });
+  }
+
+  /** Resolves once consumers have taken everything (and nothing waits to be published). */
+  waitForDrain(options: { timeoutMs?: number } = {}): Promise<void> {
+    checkTimeout(options.timeoutMs, 'options.timeoutMs');
+    return this.#actor.ask({ type: 'waitForDrain', timeoutMs: options.timeoutMs });
+  }
+
+  /** The id of the newest published batch, -1 before the first. */
+  latestBatchId(): Promise<number> {
+    return this.#actor.ask({ type: 'latestBatchId' });
+  }
+
+  /** Batches still held, by id (the reverse path's reader). */
+  fetchBatches(batchIds: readonly number[]): Promise<MicroBatch[]> {
+    batchIds.forEach((id, i) => checkNonNegativeInteger(id, `batchIds[${i}]`));
+    return this.#actor.ask({ type: 'fetch', batchIds });
+  }
+
+  /** A consumer has committed everything up to `batchId`; those batches may be collected. */
+  acknowledge(consumerId: string, batchId: number): Promise<void> {
+    checkNonNegativeInteger(batchId, 'batchId');
+    return this.#actor.ask({ type: 'acknowledge', consumerId, batchId });
+  }
+
+  async latestWatermark(): Promise<number | null> {
+    return (await this.getStats()).latestWatermark;
+  }
+
+  getStats(): Promise<CoordinatorStats> {
+    return this.#actor.ask({ type: 'stats' });
+  }
+
+  /** A new consumer of this stream, registered at once (see StreamingIterator). */
+  iterator(options: StreamingIteratorOptions = {}): StreamingIterator {
+    return new StreamingIterator(this, options);
+  }
+
+  /** Stop the coordinator actor and free its buffer; waiting callers get ActorStoppedError. */
+  remove(): void {
+    if (this.#actor.alive) this.#runtime.kill(this.#actor.name);
+  }
+}
+
+function actorName(streamId: string): string {
+  return `${ACTOR_PREFIX}${streamId}`;
+}
+
+function checkStreamId(streamId: unknown): asserts streamId is string {
+  if (typeof streamId !== 'string' || streamId.length === 0) {
+    throw new InvalidArgumentError(`streamId must be a non-empty string, got ${JSON.stringify(streamId)}`);
+  }
+}
+
+function checkOptions(options: StreamCoordinatorOptions): { streamId: string; limits: StreamLimits; rt: ActorRuntime } {
+  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options must be an object');
+  const streamId = options.streamId ?? randomUUID();
+  checkStreamId(streamId);
+  const maxBufferedBatches = options.maxBufferedBatches ?? DEFAULT_MAX_BUFFERED_BATCHES;
+  const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  checkPositive(maxBufferedBatches, 'options.maxBufferedBatches', { integer: true });
+  checkPositive(maxBufferedBytes, 'options.maxBufferedBytes');
+  const rt = options.runtime ?? defaultRuntime();
+  return { streamId, limits: { maxBufferedBatches, maxBufferedBytes }, rt };
+}
+
+function coordinatorBehavior(streamId: string, limits: StreamLimits): Behavior<CoordinatorMessage, StreamBuffer> {
+  return {
+    init() {
+      const buffer = new StreamBuffer(streamId, limits, streamObserver(streamId));
+      trackStream(buffer);
+      return buffer;
+    },
+    receive(buffer, msg) {
+      // Bad requests are answered with their error; they never crash the coordinator.
+      try {
+        switch (msg.type) {
+          case 'publish':
+            buffer.publish(msg.request, msg.reply);
+            break;
+          case 'register':
+            buffer.register(msg.consumerId, msg.partitions, msg.startBatchId, msg.reply);
+            break;
+          case 'deregister':
+            buffer.deregister(msg.consumerId);
+            msg.reply.resolve();
+            break;
+          case 'pull':
+            buffer.pull(msg.consumerId, msg.timeoutMs, msg.reply);
+            break;
+          case 'complete':
+            buffer.complete();
+            msg.reply.resolve();
+            break;
+          case 'fail':
+            buffer.fail(msg.reason, msg.cause);
+            msg.reply.resolve();
+            break;
+          case 'waitForDrain':
+            buffer.waitForDrain(msg.timeoutMs, msg.reply);
+            break;
+          case 'latestBatchId':
+            msg.reply.resolve(buffer.latestBatchId);
+            break;
+          case 'fetch':
+            msg.reply.resolve(buffer.fetch(msg.batchIds));
+            break;
+          case 'acknowledge':
+            buffer.acknowledge(msg.consumerId, msg.batchId);
+            msg.reply.resolve();
+            break;
+          case 'stats':
+            msg.reply.resolve(buffer.stats());
+            break;
+        }
+      } catch (err) {
+        msg.reply.reject(err);
+      }
+      return buffer;
+    },
+    stopped(buffer, ctx) {
+      untrackStream(buffer);
+      buffer.close(new ActorStoppedError(ctx.name, 'the stream coordinator was removed'));
+    },
+  };
+}

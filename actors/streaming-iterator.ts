@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { RecordBatch, Schema } from 'apache-arrow';
+import type { StreamCoordinator, RegisterOptions } from './stream-coordinator.js';
+import type { MicroBatch, PullResult, RegisterResult } from './stream-coordinator-protocol.js';
+
+/** A record batch with where it came from. */
+export interface StreamBatch {
+  readonly batchId: number;
+  readonly partition: number;
+  readonly batch: RecordBatch;
+}
+
+export type StreamingIteratorOptions = RegisterOptions;
+
+/**
+ * `for await (const batch of iterator)` over a stream's record batches. The consumer is
+ * registered when the iterator is made, so nothing published after that is collected
+ * before it is seen; `break` (or `close()`) deregisters it, and a failed stream throws
+ * out of the loop.
+ */
+export class StreamingIterator implements AsyncIterable<RecordBatch> {
+  readonly coordinator: StreamCoordinator;
+  readonly #registration: Promise<RegisterResult>;
+  readonly #consumerId: string;
+  #lastBatchId = -1;
+  #closed = false;
+
+  constructor(coordinator: StreamCoordinator, options: StreamingIteratorOptions = {}) {
+    this.coordinator = coordinator;
+    // Named here, so close() can deregister even while registration still waits for a first batch.
+    this.#consumerId = options.consumerId ?? `consumer-${randomUUID().slice(0, 8)}`;
+    this.#registration = coordinator.register({ ...options, consumerId: this.#consumerId });
+    // The error is re-thrown to whoever iterates; this only keeps it from being "unhandled".
+    this.#registration.catch(() => undefined);
+  }
+
+  get consumerId(): string {
+    return this.#consumerId;
+  }
+
+  /** The id of the last micro-batch this iterator delivered from, -1 before the first. */
+  get lastBatchId(): number {
+    return this.#lastBatchId;
+  }
+
+  /** Waits for registration: the consumer id and the stream's schema (null if it ended empty). */
+  async ready(): Promise<{ consumerId: string; schema: Schema | null; numPartitions: number }> {
+    const r = await this.#registration;
+    return { consumerId: r.consumerId, schema: r.schema, numPartitions: r.numPartitions };
+  }
+
+  /** The next micro-batch (restricted to this iterator's partitions), null at the end, undefined on timeout. */
+  async pull(options: { timeoutMs?: number } = {}): Promise<MicroBatch | null | undefined> {
+    if (this.#closed) return null;
+    const { consumerId } = await this.#registration;
+    const result: PullResult = await this.coordinator.pull(consumerId, options);
+    if (result.kind === 'timeout') return undefined;
+    if (result.kind === 'end') return null;
+    this.#lastBatchId = result.batch.batchId;
+    return result.batch;
+  }
+
+  /** Every record batch with its batch id and partition. */
+  async *entries(): AsyncGenerator<StreamBatch, void, undefined> {
+    try {
+      for (;;) {
+        const micro = await this.pull();
+        if (!micro) return;
+        for (const entry of micro.partitions) {
+          for (const batch of entry.batches) yield { batchId: micro.batchId, partition: entry.partition, batch };
+        }
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Whole micro-batches, one per pull. */
+  async *microBatches(): AsyncGenerator<MicroBatch, void, undefined> {
+    try {
+      for (;;) {
+        const micro = await this.pull();
+        if (!micro) return;
+        yield micro;
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<RecordBatch, void, undefined> {
+    for await (const entry of this.entries()) yield entry.batch;
+  }
+
+  /** Deregister the consumer, letting the coordinator collect what it held for it. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    // Deregistering an unknown or failed consumer is a no-op, so errors here mean nothing to undo.
+    if (this.coordinator.alive) await this.coordinator.deregister(this.#consumerId).catch(() => undefined);
+  }
+}
