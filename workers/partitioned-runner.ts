@@ -1,0 +1,146 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { InvalidArgumentError, WorkerTaskError } from '../errors.js';
+import { checkPositive } from '../actors/options.js';
+import type { StreamCoordinator } from '../actors/stream-coordinator.js';
+import type { StreamingIterator } from '../actors/streaming-iterator.js';
+import { packBatches, type TransferMode } from './arrow-transfer.js';
+import type { BatchInfo } from './batch-info.js';
+import type { WorkerTask } from './batch-worker.js';
+import { createPartitionedIterators } from './partitioned-iterators.js';
+
+export interface PartitionedRunOptions<R> {
+  coordinator: StreamCoordinator;
+  /** Path or file URL of a module whose default export is `(batch, info) => result`. */
+  worker: string | URL;
+  numConsumers: number;
+  numPartitions: number;
+  /** 'move' (default) transfers the batch's buffers to the worker; 'copy' clones them. */
+  transfer?: TransferMode;
+  /** Partition entries sent ahead to a consumer's thread before its first result is back. Default 2. */
+  maxInFlight?: number;
+  /** Called on the main thread with each batch's result, in order per consumer. */
+  onResult?: (result: R, info: BatchInfo) => void | Promise<void>;
+  /** Stops the run early; what is in flight finishes first. */
+  signal?: AbortSignal;
+}
+
+export interface RunSummary {
+  readonly batches: number;
+  readonly rows: number;
+  /** Record batches processed by each consumer. */
+  readonly perConsumer: readonly number[];
+}
+
+/**
+ * Partitioned consumers on worker threads: consumer i takes partitions p with
+ * p % numConsumers === i and runs every batch of them on its own thread (a one-thread
+ * piscina pool), in order, with the Arrow buffers moved, not copied. Resolves when the
+ * stream ends; rejects with WorkerTaskError (batch id and partition) when a worker throws
+ * or dies, after stopping every consumer and closing the pools.
+ */
+export async function runPartitioned<R = unknown>(options: PartitionedRunOptions<R>): Promise<RunSummary> {
+  const { coordinator, numConsumers, numPartitions } = options;
+  const module = checkWorker(options.worker);
+  const transfer = options.transfer ?? 'move';
+  if (transfer !== 'move' && transfer !== 'copy') {
+    throw new InvalidArgumentError(`options.transfer must be 'move' or 'copy', got ${JSON.stringify(transfer)}`);
+  }
+  const maxInFlight = options.maxInFlight ?? 2;
+  checkPositive(maxInFlight, 'options.maxInFlight', { integer: true });
+  const iterators = createPartitionedIterators({ coordinator, numConsumers, numPartitions });
+  const pools = iterators.map(
+    () =>
+      new Piscina({
+        filename: WORKER_FILE,
+        // One thread per consumer, never replaced for idling: every batch of a consumer runs on it, in order.
+        minThreads: 1,
+        maxThreads: 1,
+        idleTimeout: Infinity,
+        concurrentTasksPerWorker: 1,
+      }),
+  );
+  let failure: unknown;
+  // A worker that dies can also surface as a pool 'error' event; without a listener that
+  // event would take the whole process down instead of failing this run.
+  for (const pool of pools) pool.on('error', (err: unknown) => {
+    if (failure === undefined) failure = new WorkerTaskError(-1, -1, err);
+    void stopAll();
+  });
+  const counts = iterators.map(() => 0);
+  let rows = 0;
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(iterators.map((it) => it.close()));
+  };
+  const onAbort = (): void => void stopAll();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const consume = async (it: StreamingIterator, consumer: number): Promise<void> => {
+    const pool = pools[consumer]!;
+    const inFlight: Array<{ info: Omit<BatchInfo, 'index'>; result: Promise<unknown[]> }> = [];
+    const settleOldest = async (): Promise<void> => {
+      const { info, result } = inFlight.shift()!;
+      let results: unknown[];
+      try {
+        results = await result;
+      } catch (err) {
+        throw new WorkerTaskError(info.batchId, info.partition, err);
+      }
+      for (let index = 0; index < results.length; index++) {
+        counts[consumer]!++;
+        await options.onResult?.(results[index] as R, { ...info, index });
+      }
+    };
+    for await (const micro of it.microBatches()) {
+      if (failure !== undefined || options.signal?.aborted) break;
+      for (const entry of micro.partitions) {
+        if (entry.batches.length === 0) continue;
+        const { packet, transferList } = packBatches(entry.batches, transfer);
+        for (const b of entry.batches) rows += b.numRows;
+        const task: WorkerTask = { module, packet, batchId: micro.batchId, partition: entry.partition, consumer };
+        inFlight.push({
+          info: { batchId: micro.batchId, partition: entry.partition, consumer },
+          result: pool.run(task, { transferList }) as Promise<unknown[]>,
+        });
+        // Keep rejections of not-yet-awaited tasks from being reported as unhandled.
+        inFlight.at(-1)!.result.catch(() => undefined);
+        if (inFlight.length >= maxInFlight) await settleOldest();
+      }
+    }
+    while (inFlight.length > 0) await settleOldest();
+  };
+
+  try {
+    await Promise.all(
+      iterators.map((it, i) =>
+        consume(it, i).catch(async (err: unknown) => {
+          if (failure === undefined) failure = err;
+          await stopAll();
+        }),
+      ),
+    );
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    await stopAll();
+    await Promise.all(pools.map((p) => p.destroy()));
+  }
+  if (failure !== undefined) throw failure;
+  return { batches: counts.reduce((a, b) => a + b, 0), rows, perConsumer: counts };
+}
+
+// Under tsx the sources run as .ts; once built, as .js.
+const WORKER_FILE = ((): string => {
+  const ts = fileURLToPath(new URL('./batch-worker.ts', import.meta.url));
+  return import.meta.url.endsWith('.ts') && existsSync(ts) ? ts : fileURLToPath(new URL('./batch-worker.js', import.meta.url));
+})();
+
+function checkWorker(worker: unknown): string {
+  if (worker instanceof URL) return worker.href;
+  if (typeof worker === 'string' && worker.length > 0) {
+    const path = worker.startsWith('file:') ? fileURLToPath(worker) : worker;
+    if (!existsSync(path)) throw new InvalidArgumentError(`options.worker: no such module ${worker}`);
+    return worker;
+  }
+  throw new InvalidArgumentError(`options.worker must be a module path or file URL, got ${JSON.stringify(worker)}`);
+}
