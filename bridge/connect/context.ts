@@ -1,0 +1,14 @@
+import type { ConnectClient } from './client.js';
+import type { Relation } from './messages.js';
+
+/**
+ * What DataFrames, readers, writers and queries share with the session that made them.
+ * Internal: users reach it only through SparkSession.
+ */
+export interface SessionContext {
+  readonly client: ConnectClient;
+  /** Wrap a relation with a fresh plan id, as every Spark Connect client does. */
+  relation(rel: Omit<Relation, 'common'>): Relation;
+  /** A streaming query was started: keep the session alive while it may run. */
+  queryStarted(): void;
+}

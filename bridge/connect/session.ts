@@ -1,0 +1,180 @@
+import { tableToIPC, type Table } from 'apache-arrow';
+import { InvalidArgumentError } from '../../errors.js';
+import { ConnectClient } from './client.js';
+import type { SessionContext } from './context.js';
+import { DataFrame } from './dataframe.js';
+import { SparkError } from './errors.js';
+import type { Relation } from './messages.js';
+import { DataFrameReader, DataStreamReader } from './reader.js';
+import { parseRemote } from './remote.js';
+import { RuntimeConfig } from './runtime-config.js';
+import { StreamingQueryManager } from './streaming-query-manager.js';
+
+export interface ConnectOptions {
+  /** `sc://host:port`. */
+  remote: string;
+  /** Folder holding spark/connect/*.proto (the set-up extracts them from the pinned Spark). */
+  protosDir: string;
+  /**
+   * How often to touch the session while streaming queries run: Spark stops the queries of a
+   * session idle for 60 minutes. Default 5 minutes.
+   */
+  keepAliveMs?: number;
+  /** Run after the session is released by stop() (initSpark uses it to stop its server). */
+  onStop?: () => Promise<void>;
+}
+
+/** How long connect() waits for the server's first answer before calling it unreachable. */
+const FIRST_ANSWER_MS = 10_000;
+
+/** A Spark Connect session: the entry point for DataFrames, reads, streams and conf. */
+export class SparkSession {
+  readonly #client: ConnectClient;
+  readonly #ctx: SessionContext;
+  readonly #keepAliveMs: number;
+  readonly #onStop: (() => Promise<void>) | undefined;
+  #keepAlive: NodeJS.Timeout | undefined;
+  #nextPlanId = 0;
+  #stopping: Promise<void> | undefined;
+  readonly conf: RuntimeConfig;
+  readonly streams: StreamingQueryManager;
+  /** The Spark version of the server, e.g. "4.1.1". */
+  readonly version: string;
+
+  private constructor(client: ConnectClient, version: string, opts: ConnectOptions) {
+    this.#client = client;
+    this.version = version;
+    this.#keepAliveMs = opts.keepAliveMs ?? 5 * 60_000;
+    this.#onStop = opts.onStop;
+    this.#ctx = {
+      client,
+      relation: (rel: Omit<Relation, 'common'>): Relation => ({ common: { planId: this.#nextPlanId++ }, ...rel }),
+      queryStarted: () => this.#startKeepAlive(),
+    };
+    this.conf = new RuntimeConfig(client);
+    this.streams = new StreamingQueryManager(this.#ctx);
+  }
+
+  /** Connect to a running Spark Connect server; fails within seconds when nothing answers. */
+  static async connect(opts: ConnectOptions): Promise<SparkSession> {
+    const remote = parseRemote(opts.remote);
+    if (opts.keepAliveMs !== undefined && !(Number.isFinite(opts.keepAliveMs) && opts.keepAliveMs > 0)) {
+      throw new InvalidArgumentError(`keepAliveMs must be a number of milliseconds > 0, got ${String(opts.keepAliveMs)}`);
+    }
+    const client = new ConnectClient(remote, opts.protosDir);
+    let version: string;
+    try {
+      version = await firstAnswer(client);
+    } catch (err) {
+      await client.close();
+      throw err;
+    }
+    return new SparkSession(client, version, opts);
+  }
+
+  get remote(): string {
+    return this.#client.remote.text;
+  }
+
+  get sessionId(): string {
+    return this.#client.sessionId;
+  }
+
+  /**
+   * Run a SQL statement. Commands (DDL, INSERT...) run now, as in PySpark; a query returns a
+   * lazy DataFrame.
+   */
+  async sql(query: string): Promise<DataFrame> {
+    if (typeof query !== 'string' || !query.trim()) throw new InvalidArgumentError('sql(query): query must be a non-empty string');
+    const input = this.#ctx.relation({ sql: { query } });
+    const responses = await this.#client.command({ command: { sqlCommand: { input } } });
+    const rel = responses.find((r) => r.sqlCommandResult)?.sqlCommandResult?.relation;
+    if (!rel) throw new SparkError('Spark did not answer the SQL command with a relation');
+    return new DataFrame(this.#ctx, rel);
+  }
+
+  /** Rows `id` from start (inclusive) to end (exclusive); `range(n)` is 0..n-1. */
+  range(start: number | bigint, end?: number | bigint, step: number | bigint = 1, numPartitions?: number): DataFrame {
+    const [from, to] = end === undefined ? [0n, start] : [start, end];
+    for (const [name, v] of [['start', from], ['end', to], ['step', step]] as const) {
+      if (typeof v !== 'bigint' && !Number.isSafeInteger(v)) throw new InvalidArgumentError(`range(): ${name} must be an integer, got ${String(v)}`);
+    }
+    if (BigInt(step) === 0n) throw new InvalidArgumentError('range(): step must not be 0');
+    if (numPartitions !== undefined && !(Number.isInteger(numPartitions) && numPartitions > 0)) {
+      throw new InvalidArgumentError(`range(): numPartitions must be an integer > 0, got ${String(numPartitions)}`);
+    }
+    return new DataFrame(
+      this.#ctx,
+      this.#ctx.relation({
+        range: { start: String(from), end: String(to), step: String(step), ...(numPartitions ? { numPartitions } : {}) },
+      }),
+    );
+  }
+
+  /** A DataFrame holding an Arrow table's rows, sent to Spark as one Arrow IPC stream. */
+  createDataFrame(table: Table): DataFrame {
+    if (!table || typeof (table as Partial<Table>).numRows !== 'number' || !(table as Partial<Table>).schema) {
+      throw new InvalidArgumentError('createDataFrame(table): expected an apache-arrow Table');
+    }
+    return new DataFrame(this.#ctx, this.#ctx.relation({ localRelation: { data: tableToIPC(table, 'stream') } }));
+  }
+
+  table(name: string): DataFrame {
+    return this.read.table(name);
+  }
+
+  get read(): DataFrameReader {
+    return new DataFrameReader(this.#ctx);
+  }
+
+  get readStream(): DataStreamReader {
+    return new DataStreamReader(this.#ctx);
+  }
+
+  /** Release the session on the server (its queries stop) and, for initSpark's own server, stop it. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      clearInterval(this.#keepAlive);
+      this.#keepAlive = undefined;
+      await this.#client.close();
+      await this.#onStop?.();
+    })();
+    return this.#stopping;
+  }
+
+  #startKeepAlive(): void {
+    if (this.#keepAlive) return;
+    // Listing active queries is a cheap call that also tells us when to stop pinging.
+    this.#keepAlive = setInterval(() => {
+      this.streams.active().then(
+        (active) => {
+          if (active.length === 0) {
+            clearInterval(this.#keepAlive);
+            this.#keepAlive = undefined;
+          }
+        },
+        () => {
+          /* a failed ping is retried at the next tick; the session's own calls report errors */
+        },
+      );
+    }, this.#keepAliveMs);
+    this.#keepAlive.unref();
+  }
+}
+
+async function firstAnswer(client: ConnectClient): Promise<string> {
+  const answer = client.analyze({ sparkVersion: {} });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(client.toError({ code: 4, details: `no answer within ${FIRST_ANSWER_MS} ms` })),
+      FIRST_ANSWER_MS,
+    );
+  });
+  try {
+    const res = await Promise.race([answer, timeout]);
+    return res.sparkVersion?.version ?? 'unknown';
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,113 @@
+import { InvalidArgumentError } from '../../errors.js';
+import type { SessionContext } from './context.js';
+import type { Relation, WriteStreamOperationStart } from './messages.js';
+import { optionString, requireName, type OptionValue } from './options.js';
+import { StreamingQuery } from './streaming-query.js';
+import { SparkError } from './errors.js';
+
+export type OutputMode = 'append' | 'complete' | 'update';
+
+/** When a streaming query runs its micro-batches. */
+export type Trigger = { processingTime: string | number } | { once: true } | { availableNow: true };
+
+/** Starts a streaming query: `df.writeStream.format('memory').queryName('q').start()`. */
+export class DataStreamWriter {
+  readonly #ctx: SessionContext;
+  readonly #input: Relation;
+  #format = '';
+  #outputMode = '';
+  #queryName = '';
+  readonly #options: Record<string, string> = {};
+  #partitionBy: string[] = [];
+  #trigger: Pick<WriteStreamOperationStart, 'processingTimeInterval' | 'once' | 'availableNow'> = {};
+
+  /** @internal */
+  constructor(ctx: SessionContext, input: Relation) {
+    this.#ctx = ctx;
+    this.#input = input;
+  }
+
+  format(source: string): this {
+    this.#format = requireName('format', 'source', source);
+    return this;
+  }
+
+  option(key: string, value: OptionValue): this {
+    this.#options[key] = optionString('option', key, value);
+    return this;
+  }
+
+  options(options: Record<string, OptionValue>): this {
+    for (const [k, v] of Object.entries(options)) this.option(k, v);
+    return this;
+  }
+
+  outputMode(mode: OutputMode): this {
+    if (mode !== 'append' && mode !== 'complete' && mode !== 'update') {
+      throw new InvalidArgumentError(`outputMode(): expected "append", "complete" or "update", got "${String(mode)}"`);
+    }
+    this.#outputMode = mode;
+    return this;
+  }
+
+  /** `{ processingTime: '5 seconds' }` (or milliseconds as a number), `{ once: true }`, `{ availableNow: true }`. */
+  trigger(trigger: Trigger): this {
+    const t = trigger as Partial<{ processingTime: unknown; once: unknown; availableNow: unknown }>;
+    const set = ['processingTime', 'once', 'availableNow'].filter((k) => t?.[k as keyof typeof t] !== undefined);
+    if (set.length !== 1) {
+      throw new InvalidArgumentError('trigger(): pass exactly one of { processingTime }, { once: true }, { availableNow: true }');
+    }
+    if (t.processingTime !== undefined) {
+      const p = t.processingTime;
+      if (typeof p === 'number' && Number.isFinite(p) && p >= 0) this.#trigger = { processingTimeInterval: `${p} milliseconds` };
+      else if (typeof p === 'string' && p.trim()) this.#trigger = { processingTimeInterval: p };
+      else throw new InvalidArgumentError(`trigger(): processingTime must be an interval string like "5 seconds" or milliseconds >= 0`);
+    } else if (t.once === true) this.#trigger = { once: true };
+    else if (t.availableNow === true) this.#trigger = { availableNow: true };
+    else throw new InvalidArgumentError('trigger(): once and availableNow take only `true`');
+    return this;
+  }
+
+  queryName(name: string): this {
+    this.#queryName = requireName('queryName', 'name', name);
+    return this;
+  }
+
+  checkpointLocation(path: string): this {
+    this.#options['checkpointLocation'] = requireName('checkpointLocation', 'path', path);
+    return this;
+  }
+
+  partitionBy(...columns: string[]): this {
+    this.#partitionBy = columns.map((c) => requireName('partitionBy', 'column', c));
+    return this;
+  }
+
+  /** Start the query, writing to `path` when given. */
+  start(path?: string): Promise<StreamingQuery> {
+    return this.#start(path === undefined ? {} : { path: requireName('start', 'path', path) });
+  }
+
+  /** Start the query, appending to a table. */
+  toTable(name: string): Promise<StreamingQuery> {
+    return this.#start({ tableName: requireName('toTable', 'name', name) });
+  }
+
+  async #start(sink: Pick<WriteStreamOperationStart, 'path' | 'tableName'>): Promise<StreamingQuery> {
+    const op: WriteStreamOperationStart = {
+      input: this.#input,
+      format: this.#format,
+      options: this.#options,
+      partitioningColumnNames: this.#partitionBy,
+      outputMode: this.#outputMode,
+      queryName: this.#queryName,
+      ...this.#trigger,
+      ...sink,
+    };
+    const responses = await this.#ctx.client.command({ command: { writeStreamOperationStart: op } });
+    const started = responses.find((r) => r.writeStreamOperationStartResult)?.writeStreamOperationStartResult;
+    if (!started) throw new SparkError('Spark did not report the started streaming query');
+    this.#ctx.queryStarted();
+    return new StreamingQuery(this.#ctx, started.queryId.id, started.queryId.runId, started.name || null);
+  }
+}

@@ -1,0 +1,123 @@
+import { InvalidArgumentError } from '../../errors.js';
+import type { SessionContext } from './context.js';
+import { SparkError, StreamingQueryFailedError } from './errors.js';
+import type { StreamingQueryCommand, StreamingQueryCommandResult } from './messages.js';
+
+export interface StreamingQueryStatus {
+  readonly message: string;
+  readonly isDataAvailable: boolean;
+  readonly isTriggerActive: boolean;
+  readonly isActive: boolean;
+}
+
+/** One micro-batch's progress as Spark reports it (the JSON of StreamingQueryProgress). */
+export interface StreamingQueryProgress {
+  readonly id: string;
+  readonly runId: string;
+  readonly name: string | null;
+  readonly timestamp: string;
+  readonly batchId: number;
+  readonly numInputRows: number;
+  readonly inputRowsPerSecond?: number;
+  readonly processedRowsPerSecond?: number;
+  readonly durationMs?: Record<string, number>;
+  readonly sources?: readonly Record<string, unknown>[];
+  readonly sink?: Record<string, unknown>;
+  readonly [key: string]: unknown;
+}
+
+export interface StreamingQueryException {
+  readonly message: string;
+  readonly errorClass: string | undefined;
+  readonly stackTrace: string | undefined;
+}
+
+/** Longest single wait sent to the server, so a vanished server is noticed while waiting forever. */
+const AWAIT_SLICE_MS = 30_000;
+
+/** A handle on a running (or finished) streaming query; every method asks the server. */
+export class StreamingQuery {
+  readonly #ctx: SessionContext;
+  readonly id: string;
+  readonly runId: string;
+  readonly name: string | null;
+
+  /** @internal Queries come from DataStreamWriter.start() or session.streams. */
+  constructor(ctx: SessionContext, id: string, runId: string, name: string | null) {
+    this.#ctx = ctx;
+    this.id = id;
+    this.runId = runId;
+    this.name = name;
+  }
+
+  async #send(cmd: Omit<StreamingQueryCommand, 'queryId'>): Promise<StreamingQueryCommandResult> {
+    const responses = await this.#ctx.client.command({
+      command: { streamingQueryCommand: { queryId: { id: this.id, runId: this.runId }, ...cmd } },
+    });
+    const result = responses.find((r) => r.streamingQueryCommandResult)?.streamingQueryCommandResult;
+    if (!result) throw new SparkError(`Spark sent no result for a command on streaming query ${this.id}`);
+    return result;
+  }
+
+  async status(): Promise<StreamingQueryStatus> {
+    const s = (await this.#send({ status: true })).status;
+    return {
+      message: s?.statusMessage ?? '',
+      isDataAvailable: s?.isDataAvailable ?? false,
+      isTriggerActive: s?.isTriggerActive ?? false,
+      isActive: s?.isActive ?? false,
+    };
+  }
+
+  async isActive(): Promise<boolean> {
+    return (await this.status()).isActive;
+  }
+
+  async recentProgress(): Promise<StreamingQueryProgress[]> {
+    const r = (await this.#send({ recentProgress: true })).recentProgress;
+    return (r?.recentProgressJson ?? []).map((j) => JSON.parse(j) as StreamingQueryProgress);
+  }
+
+  async lastProgress(): Promise<StreamingQueryProgress | null> {
+    const r = (await this.#send({ lastProgress: true })).recentProgress;
+    const last = r?.recentProgressJson.at(-1);
+    return last ? (JSON.parse(last) as StreamingQueryProgress) : null;
+  }
+
+  /**
+   * Wait for the query to end. Resolves true when it ended, false when `timeoutMs` passed first;
+   * rejects with StreamingQueryFailedError when it ended with an error.
+   */
+  async awaitTermination(timeoutMs?: number): Promise<boolean> {
+    if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs < 0)) {
+      throw new InvalidArgumentError(`awaitTermination(timeoutMs): expected a number >= 0, got ${String(timeoutMs)}`);
+    }
+    const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
+    for (;;) {
+      const slice = Math.max(0, Math.min(AWAIT_SLICE_MS, deadline - Date.now()));
+      const r = await this.#send({ awaitTermination: { timeoutMs: Math.round(slice) } });
+      if (r.awaitTermination?.terminated) {
+        const failure = await this.exception();
+        if (failure) throw new StreamingQueryFailedError(this.id, failure.message, failure.errorClass);
+        return true;
+      }
+      if (Date.now() >= deadline) return false;
+    }
+  }
+
+  /** Block until every input available now has been processed (for tests and demos). */
+  async processAllAvailable(): Promise<void> {
+    await this.#send({ processAllAvailable: true });
+  }
+
+  /** The error the query ended with, or null. */
+  async exception(): Promise<StreamingQueryException | null> {
+    const e = (await this.#send({ exception: true })).exception;
+    if (!e?.exceptionMessage) return null;
+    return { message: e.exceptionMessage, errorClass: e.errorClass || undefined, stackTrace: e.stackTrace || undefined };
+  }
+
+  async stop(): Promise<void> {
+    await this.#send({ stop: true });
+  }
+}
