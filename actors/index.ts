@@ -5,3 +5,5 @@ export { StreamingIterator, type StreamBatch, type StreamingIteratorOptions } fr
 export { Producer, type ArrowSource, type ArrowChunk, type ProducerOptions, type ProducerStatus } from './producer.js';
 export { batchByteLength, type BatchInput } from './arrow-batches.js';
 export { metricsRegistry } from './stream-metrics.js';
+export { printStats, formatStatsLine, type PrintStatsOptions, type StatsPrinter } from './print-stats.js';
+export { serveMetrics, type ServeMetricsOptions, type MetricsServer } from './metrics-server.js';

@@ -54,9 +54,8 @@ export class Producer {
     const next = chunkReader(source);
     const name = options.name ?? `stream_producer_${coordinator.streamId}`;
     const rt = options.runtime ?? defaultRuntime();
-    const state = { running: true, stopping: false, published: 0, rows: 0, error: null as Error | null };
+    const state = { running: true, published: 0, rows: 0, error: null as Error | null };
     let finish!: () => void;
-    let stopped!: Promise<void>;
     const stopSignal = new Promise<void>((resolve) => (finish = resolve));
 
     const actor = rt.spawn<ProducerMessage, typeof state>(
@@ -67,9 +66,8 @@ export class Producer {
           if (msg.type === 'status') {
             msg.reply.resolve({ running: s.running, published: s.published, rows: s.rows, error: s.error });
           } else {
-            s.stopping = true;
             finish();
-            void stopped.then(() => msg.reply.resolve(), () => msg.reply.resolve());
+            msg.reply.resolve(); // stop() then awaits `done`: the loop kills this actor on its way out
           }
           return s;
         },
@@ -82,10 +80,16 @@ export class Producer {
         for (;;) {
           const chunk = await Promise.race([next.read(), stopSignal.then((): typeof STOP => STOP)]);
           if (chunk === STOP || chunk === END) break;
-          await coordinator.publish(chunk);
+          // A publish waiting for room is already in the coordinator's queue: stop() need
+          // not wait for consumers to make room, and the chunk is still delivered.
+          const published = coordinator.publish(chunk);
+          const outcome = await Promise.race([published, stopSignal.then((): typeof STOP => STOP)]);
+          if (outcome === STOP) {
+            published.catch(() => undefined);
+            break;
+          }
           state.published++;
           state.rows += chunk.numRows;
-          if (state.stopping) break;
         }
         await next.close();
         if (options.completeOnEnd !== false && coordinator.alive) await coordinator.complete();
@@ -100,9 +104,9 @@ export class Producer {
         rt.kill(name);
       }
     };
-    stopped = loop();
-    const producer = new Producer(name, actor, stopped);
-    stopped.catch(() => undefined); // the error is kept in `done` and in status()
+    const done = loop();
+    done.catch(() => undefined); // the error is kept in `done` and in status()
+    const producer = new Producer(name, actor, done);
     return producer;
   }
 

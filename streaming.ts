@@ -1,0 +1,35 @@
+/** drls/streaming: the coordinator, iterators, producers and partitioned consumers. */
+export {
+  StreamCoordinator,
+  StreamingIterator,
+  Producer,
+  batchByteLength,
+  DEFAULT_MAX_BUFFERED_BATCHES,
+  DEFAULT_MAX_BUFFERED_BYTES,
+} from './actors/index.js';
+export type {
+  ArrowChunk,
+  ArrowSource,
+  BatchInput,
+  CoordinatorStats,
+  MicroBatch,
+  PartitionEntry,
+  ProducerOptions,
+  ProducerStatus,
+  PullResult,
+  RegisterOptions,
+  RegisterResult,
+  StreamBatch,
+  StreamCoordinatorOptions,
+  StreamingIteratorOptions,
+} from './actors/index.js';
+export {
+  createPartitionedIterators,
+  assignPartitions,
+  runPartitioned,
+  type BatchInfo,
+  type PartitionedIteratorsOptions,
+  type PartitionedRunOptions,
+  type RunSummary,
+  type TransferMode,
+} from './workers/index.js';
