@@ -21,7 +21,7 @@ export interface PartitionedRunOptions<R> {
   /** Partition entries sent ahead to a consumer's thread before its first result is back. Default 2. */
   maxInFlight?: number;
   /** Called on the main thread with each batch's result, in order per consumer. */
-  onResult?: (result: R, info: BatchInfo) => void | Promise<void>;
+  onResult?: (result: R, info: BatchInfo) => unknown;
   /** Stops the run early; what is in flight finishes first. */
   signal?: AbortSignal;
 }
