@@ -60,8 +60,8 @@ export class SessionClosedError extends DrlsError {
 export class StreamingQueryFailedError extends DrlsError {
   readonly queryId: string;
   readonly errorClass: string | undefined;
-  constructor(queryId: string, message: string, errorClass: string | undefined) {
-    super('DRLS_STREAMING_QUERY_FAILED', `streaming query ${queryId} failed: ${message}`);
+  constructor(queryId: string, message: string, errorClass: string | undefined, cause?: unknown) {
+    super('DRLS_STREAMING_QUERY_FAILED', `streaming query ${queryId} failed: ${message}`, { cause });
     this.queryId = queryId;
     this.errorClass = errorClass;
   }

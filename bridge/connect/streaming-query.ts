@@ -95,7 +95,9 @@ export class StreamingQuery {
     const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
     for (;;) {
       const slice = Math.max(0, Math.min(AWAIT_SLICE_MS, deadline - Date.now()));
-      const r = await this.#send({ awaitTermination: { timeoutMs: Math.round(slice) } });
+      const r = await this.#send({ awaitTermination: { timeoutMs: Math.round(slice) } }).catch((err: unknown) => {
+        throw asQueryFailure(this.id, err);
+      });
       if (r.awaitTermination?.terminated) {
         const failure = await this.exception();
         if (failure) throw new StreamingQueryFailedError(this.id, failure.message, failure.errorClass);
@@ -107,7 +109,9 @@ export class StreamingQuery {
 
   /** Block until every input available now has been processed (for tests and demos). */
   async processAllAvailable(): Promise<void> {
-    await this.#send({ processAllAvailable: true });
+    await this.#send({ processAllAvailable: true }).catch((err: unknown) => {
+      throw asQueryFailure(this.id, err);
+    });
   }
 
   /** The error the query ended with, or null. */
@@ -120,4 +124,11 @@ export class StreamingQuery {
   async stop(): Promise<void> {
     await this.#send({ stop: true });
   }
+}
+
+/** The server reports a query that died while being waited on as a StreamingQueryException. */
+function asQueryFailure(queryId: string, err: unknown): unknown {
+  if (!(err instanceof SparkError) || !err.exceptionClass?.endsWith('StreamingQueryException')) return err;
+  const message = err.messageParameters['message'] ?? err.message.split('\n')[0] ?? err.message;
+  return new StreamingQueryFailedError(queryId, message, err.errorClass, err);
 }
