@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ensureSpark, LocalSparkServer, SparkStartError } from '../../../bridge/spark/index.js';
+
+const CHILD = fileURLToPath(new URL('./fixtures/spark-child.ts', import.meta.url));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Start the fixture and resolve with the JVM pid it prints. */
+async function startChild(mode: 'stop' | 'wait') {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout.setEncoding('utf8');
+  let out = '';
+  const pid = await new Promise<number>((resolve, reject) => {
+    child.stdout.on('data', (d: string) => {
+      out += d;
+      const m = /pid (\d+)\n/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`child exited (${code}) before starting Spark: ${out}`)));
+  });
+  return { child, pid, output: () => out };
+}
+
+/** The JVM is gone once the watchdog's grace period is over; wait for that, bounded. */
+async function gone(pid: number, withinMs: number): Promise<boolean> {
+  const until = Date.now() + withinMs;
+  while (Date.now() < until) {
+    if (!alive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return !alive(pid);
+}
+
+test('stopSpark() leaves no Java process behind', async () => {
+  const { child, pid, output } = await startChild('stop');
+  assert.ok(pid > 0);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  assert.is(code, 0);
+  assert.match(output(), 'stopped');
+  // stopSpark resolved only after the JVM exited, so it is gone already.
+  assert.is(alive(pid), false);
+});
+
+test('the JVM does not outlive a Node process that is SIGKILLed', async () => {
+  const { child, pid } = await startChild('wait');
+  assert.is(alive(pid), true);
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+  assert.ok(await gone(pid, 20_000), `java ${pid} still runs after its Node parent was killed`);
+});
+
+test('a failed start is a typed error with the log\'s last lines', async () => {
+  const install = await ensureSpark();
+  try {
+    // A heap far too small makes the JVM refuse to start.
+    await LocalSparkServer.start({ install, confs: {}, driverMemory: '1k' });
+    assert.unreachable('the server started');
+  } catch (err) {
+    assert.instance(err, SparkStartError);
+    assert.is((err as SparkStartError).code, 'DRLS_SPARK_START_FAILED');
+    assert.match((err as Error).message, 'java exited');
+    assert.match((err as SparkStartError).logTail, /heap/i);
+  }
+});
+
+test.run();
