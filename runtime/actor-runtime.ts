@@ -137,6 +137,8 @@ class ActorCell implements ActorPort {
   #ref: NactRef | undefined;
   #behavior: Behavior<Message, unknown> | undefined;
   #state: unknown;
+  #ctx: ActorContext<Message> | undefined;
+  #outbox: Message[] | undefined;
   #alive = true;
 
   constructor(
@@ -158,41 +160,22 @@ class ActorCell implements ActorPort {
 
   start(system: NactRef, behavior: Behavior<Message, unknown>): void {
     this.#behavior = behavior;
-    const ctx: ActorContext<Message> = { name: this.name, self: this.handle };
-    this.#ref = nactApi.spawn<unknown>(
-      system,
-      (state, msg) => {
-        const next = behavior.receive(state, msg as Message, ctx);
-        if (next instanceof Promise) return next.then((s) => (this.#state = s));
-        this.#state = next;
-        return next;
+    this.#ctx = { name: this.name, self: this.handle };
+    this.#ref = nactApi.spawn<unknown>(system, (state, delivery) => this.#deliver(state, delivery as Message[], 0), this.name, {
+      initialStateFunc: () => (this.#state = behavior.init(this.#ctx!)),
+      // Handlers' errors are caught in #deliver; this only guards the runtime's own code.
+      onCrash: (_msg, error, sctx) => {
+        this.#report({ actorName: this.name, error });
+        return sctx.resume;
       },
-      this.name,
-      {
-        initialStateFunc: () => (this.#state = behavior.init(ctx)),
-        onCrash: (msg, error, sctx) => {
-          this.#crashed(msg, error);
-          switch (this.#supervision) {
-            case 'resume':
-              return sctx.resume;
-            case 'restart':
-              behavior.stopped?.(this.#state, ctx);
-              return sctx.reset;
-            case 'stop':
-              // stop() stops the nact actor too; resuming a stopped nact actor is a no-op.
-              this.stop(`crashed: ${String((error as Error)?.message ?? error)}`);
-              return sctx.resume;
-          }
-        },
-        afterStop: () => undefined,
-      },
-    );
+      afterStop: () => undefined,
+    });
   }
 
   tell(message: Message): void {
     if (!this.#alive) return this.#report({ actorName: this.name, error: new ActorStoppedError(this.name) });
     const withReply = 'reply' in message ? message : { ...message, reply: detachedReply((error) => this.#report({ actorName: this.name, error })) };
-    nactApi.dispatch(this.#ref!, withReply);
+    this.#post(withReply);
   }
 
   ask(message: Message, timeoutMs: number | undefined): Promise<unknown> {
@@ -206,17 +189,74 @@ class ActorCell implements ActorPort {
     if (timeoutMs !== undefined) {
       timer = setTimeout(() => reply.reject(new AskTimeoutError(this.name, message.type, timeoutMs)), timeoutMs);
     }
-    nactApi.dispatch(this.#ref!, { ...message, reply });
+    this.#post({ ...message, reply } as Message);
     return promise;
+  }
+
+  /**
+   * Messages sent in the same tick travel to nact as one delivery. nact hands each of its
+   * messages to the actor on a new turn of the event loop (setImmediate), so a producer's
+   * publish and a consumer's pull issued together cost one turn instead of two. Order per
+   * sender is kept.
+   */
+  #post(message: Message): void {
+    if (this.#outbox) {
+      this.#outbox.push(message);
+      return;
+    }
+    const outbox = [message];
+    this.#outbox = outbox;
+    queueMicrotask(() => {
+      this.#outbox = undefined;
+      if (this.#alive) nactApi.dispatch(this.#ref!, outbox);
+    });
+  }
+
+  /** Hand a delivery's messages to the behaviour one at a time, awaiting async handlers. */
+  #deliver(state: unknown, messages: Message[], from: number): unknown {
+    const behavior = this.#behavior!;
+    for (let i = from; i < messages.length; i++) {
+      if (!this.#alive) return state;
+      const message = messages[i]!;
+      let next: unknown;
+      try {
+        next = behavior.receive(state, message, this.#ctx!);
+      } catch (error) {
+        state = this.#supervise(state, message, error);
+        continue;
+      }
+      if (next instanceof Promise) {
+        return next.then(
+          (s: unknown) => this.#deliver((this.#state = s), messages, i + 1),
+          (error: unknown) => this.#deliver(this.#supervise(state, message, error), messages, i + 1),
+        );
+      }
+      state = this.#state = next;
+    }
+    return state;
+  }
+
+  /** Apply the supervision policy to a crash; returns the state to go on with. */
+  #supervise(state: unknown, message: Message, error: unknown): unknown {
+    this.#crashed(message, error);
+    switch (this.#supervision) {
+      case 'resume':
+        return state;
+      case 'restart':
+        this.#behavior!.stopped?.(state, this.#ctx!);
+        return (this.#state = this.#behavior!.init(this.#ctx!));
+      case 'stop':
+        this.stop(`crashed: ${String((error as Error)?.message ?? error)}`);
+        return state;
+    }
   }
 
   stop(reason: string): void {
     if (!this.#alive) return;
     this.#alive = false;
     this.#unregister();
-    const ctx: ActorContext<Message> = { name: this.name, self: this.handle };
     try {
-      this.#behavior?.stopped?.(this.#state, ctx);
+      if (this.#ctx) this.#behavior?.stopped?.(this.#state, this.#ctx);
     } finally {
       const error = new ActorStoppedError(this.name, reason);
       for (const reply of [...this.#owed]) reply.reject(error);
