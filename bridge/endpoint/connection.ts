@@ -1,0 +1,66 @@
+import type { Socket } from 'node:net';
+import { encodeHeader, encodeJsonFrame, FrameType } from './frame.js';
+import { FrameReader } from './frame-reader.js';
+import { ProtocolError } from './errors.js';
+import type { Frame } from './frame.js';
+
+/** One accepted socket: frames in (pulled, so reading stops while a handler waits), frames out. */
+export class Connection {
+  readonly socket: Socket;
+  readonly reader: FrameReader;
+  readonly peer: string;
+
+  constructor(socket: Socket, maxPayload: number) {
+    this.socket = socket;
+    this.reader = new FrameReader(socket, maxPayload);
+    this.peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+  }
+
+  next(): Promise<Frame | null> {
+    return this.reader.next();
+  }
+
+  /** The next frame; the peer closing here is a protocol error (it still owed us something). */
+  async require(what: string): Promise<Frame> {
+    const frame = await this.reader.next();
+    if (!frame) throw new ProtocolError(`connection closed before ${what}`);
+    return frame;
+  }
+
+  sendJson(type: FrameType, body: object): Promise<void> {
+    return this.#write(encodeJsonFrame(type, body));
+  }
+
+  async sendData(ipc: Uint8Array): Promise<void> {
+    this.socket.write(encodeHeader(FrameType.DATA, ipc.byteLength));
+    await this.#write(ipc);
+  }
+
+  /** Resolves when the socket took the bytes without exceeding its buffer, or once it drained. */
+  #write(bytes: Uint8Array): Promise<void> {
+    if (this.socket.destroyed) return Promise.resolve();
+    if (this.socket.write(bytes)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
+  /** Sends ERROR and closes: the peer gets the reason, unread input is discarded. */
+  refuse(code: string, message: string): void {
+    if (this.socket.destroyed) return;
+    this.socket.end(encodeJsonFrame(FrameType.ERROR, { code, message }));
+    this.reader.discard();
+    // A peer that never closes its side is cut off rather than holding the socket open.
+    setTimeout(() => this.socket.destroy(), 2000).unref();
+  }
+
+  close(): void {
+    this.socket.end();
+  }
+}

@@ -1,0 +1,236 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import { DrlsError, InvalidArgumentError, UnknownStreamError } from '../../errors.js';
+import { Connection } from './connection.js';
+import { AuthFailedError, EndpointClosedError, ProtocolError, ProtocolVersionError, RoleNotSupportedError, StreamAlreadyRegisteredError, TargetFailedError } from './errors.js';
+import { FrameType, MAX_PAYLOAD_BYTES } from './frame.js';
+import { consoleLogger, type EndpointLogger } from './logger.js';
+import { parseHello, type Hello } from './messages.js';
+import { serveCommit, serveDriverWrite, serveWrite } from './sink-roles.js';
+import { serveSource } from './source-role.js';
+import { StreamEntry } from './stream-entry.js';
+import type { SinkTarget, SourceTarget } from './targets.js';
+
+export const PROTOCOL_VERSION = 1;
+
+export interface EndpointOptions {
+  /** Interface to bind; `127.0.0.1` by default. Use `0.0.0.0` (or a host address) for a cluster. */
+  host?: string;
+  /** Port to bind; 0 (the default) picks a free port. */
+  port?: number;
+  /** Where refused and broken connections are logged, one line each; console.warn by default. */
+  logger?: EndpointLogger;
+  /** Largest frame payload accepted; 1 GiB (the protocol's ceiling) by default. */
+  maxFrameBytes?: number;
+  /** A connection that sends no HELLO within this time is dropped; 10 s by default. */
+  helloTimeoutMs?: number;
+}
+
+export interface RegisterOptions {
+  /** The per-stream secret the connector must present; a random 256-bit one by default. */
+  secret?: string;
+  /** Forward path (Spark writes): required for roles write, driver-write and commit. */
+  sink?: SinkTarget;
+  /** Reverse path (Spark reads): required for role source. */
+  source?: SourceTarget;
+  /** Epochs up to this one count as already committed (resuming a stream); -1 by default. */
+  lastCommittedEpoch?: number;
+}
+
+/** The DataSource options the drls connector needs to reach this stream. */
+export interface ConnectorOptions {
+  readonly host: string;
+  readonly port: string;
+  readonly streamId: string;
+  readonly secret: string;
+}
+
+export interface StreamRegistration {
+  readonly streamId: string;
+  readonly secret: string;
+  /** Pass these as `.option(k, v)` to `format("drls")`. */
+  connectorOptions(): ConnectorOptions;
+  /** Removes the stream and closes its open connections. */
+  unregister(): void;
+}
+
+/**
+ * The Node end of the drls wire protocol: one TCP server for every stream. Each connection names
+ * its stream in HELLO and is routed to that stream's targets; a bad connection is refused with
+ * an ERROR frame and one log line, and never disturbs another.
+ */
+export class BridgeEndpoint {
+  readonly #server: Server;
+  readonly #streams = new Map<string, StreamEntry>();
+  readonly #sockets = new Set<Socket>();
+  readonly #logger: EndpointLogger;
+  readonly #maxFrameBytes: number;
+  readonly #helloTimeoutMs: number;
+  readonly #host: string;
+  #port = 0;
+  #closed = false;
+
+  private constructor(server: Server, host: string, logger: EndpointLogger, maxFrameBytes: number, helloTimeoutMs: number) {
+    this.#server = server;
+    this.#host = host;
+    this.#logger = logger;
+    this.#maxFrameBytes = maxFrameBytes;
+    this.#helloTimeoutMs = helloTimeoutMs;
+  }
+
+  /** Validates the options, binds, and resolves once the endpoint is listening. */
+  static async start(options: EndpointOptions = {}): Promise<BridgeEndpoint> {
+    const host = options.host ?? '127.0.0.1';
+    if (typeof host !== 'string' || host.length === 0) throw new InvalidArgumentError('options.host must be a non-empty string');
+    const port = options.port ?? 0;
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`options.port must be an integer from 0 to 65535, got ${String(port)}`);
+    const maxFrameBytes = options.maxFrameBytes ?? MAX_PAYLOAD_BYTES;
+    if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 1 || maxFrameBytes > MAX_PAYLOAD_BYTES) {
+      throw new InvalidArgumentError(`options.maxFrameBytes must be an integer from 1 to ${MAX_PAYLOAD_BYTES}, got ${String(maxFrameBytes)}`);
+    }
+    const helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
+    if (!Number.isFinite(helloTimeoutMs) || helloTimeoutMs <= 0) throw new InvalidArgumentError(`options.helloTimeoutMs must be a positive number, got ${String(helloTimeoutMs)}`);
+    const logger = options.logger ?? consoleLogger;
+    if (typeof logger?.warn !== 'function') throw new InvalidArgumentError('options.logger must have a warn(line) method');
+
+    const server = createServer({ noDelay: true });
+    const endpoint = new BridgeEndpoint(server, host, logger, maxFrameBytes, helloTimeoutMs);
+    server.on('connection', (socket) => endpoint.#accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address();
+    endpoint.#port = typeof address === 'object' && address ? address.port : port;
+    return endpoint;
+  }
+
+  get host(): string {
+    return this.#host;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  /** Open connections, all streams together. */
+  get connectionCount(): number {
+    return this.#sockets.size;
+  }
+
+  register(streamId: string, options: RegisterOptions): StreamRegistration {
+    if (this.#closed) throw new EndpointClosedError('the drls endpoint');
+    if (typeof streamId !== 'string' || streamId.length === 0) throw new InvalidArgumentError('streamId must be a non-empty string');
+    if (this.#streams.has(streamId)) throw new StreamAlreadyRegisteredError(streamId);
+    if (!options.sink && !options.source) throw new InvalidArgumentError('options.sink or options.source is required');
+    const secret = options.secret ?? randomBytes(32).toString('base64url');
+    if (typeof secret !== 'string' || secret.length === 0) throw new InvalidArgumentError('options.secret must be a non-empty string');
+    const lastCommittedEpoch = options.lastCommittedEpoch ?? -1;
+    if (!Number.isSafeInteger(lastCommittedEpoch) || lastCommittedEpoch < -1) {
+      throw new InvalidArgumentError(`options.lastCommittedEpoch must be an integer >= -1, got ${String(lastCommittedEpoch)}`);
+    }
+    const entry = new StreamEntry(streamId, secret, options.sink, options.source, lastCommittedEpoch);
+    this.#streams.set(streamId, entry);
+    const host = this.#host === '0.0.0.0' || this.#host === '::' ? '127.0.0.1' : this.#host;
+    return {
+      streamId,
+      secret,
+      connectorOptions: () => ({ host, port: String(this.#port), streamId, secret }),
+      unregister: () => this.unregister(streamId),
+    };
+  }
+
+  unregister(streamId: string): void {
+    const entry = this.#streams.get(streamId);
+    if (!entry) return;
+    this.#streams.delete(streamId);
+    for (const socket of entry.sockets) socket.destroy();
+  }
+
+  /** Stops listening and closes every connection. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    for (const socket of this.#sockets) socket.destroy();
+    this.#streams.clear();
+    await closed;
+  }
+
+  #accept(socket: Socket): void {
+    this.#sockets.add(socket);
+    socket.on('close', () => this.#sockets.delete(socket));
+    socket.on('error', () => undefined); // reported through the frame reader
+    const conn = new Connection(socket, this.#maxFrameBytes);
+    void this.#serve(conn);
+  }
+
+  async #serve(conn: Connection): Promise<void> {
+    let hello: Hello | undefined;
+    let entry: StreamEntry | undefined;
+    try {
+      hello = await this.#readHello(conn);
+      entry = this.#authenticate(hello);
+      entry.sockets.add(conn.socket);
+      conn.socket.on('close', () => entry?.sockets.delete(conn.socket));
+      await this.#dispatch(conn, entry, hello);
+      conn.close();
+    } catch (err) {
+      const error = this.#asDrlsError(err, entry);
+      const who = hello ? `stream "${hello.streamId}", role ${hello.role}` : 'before HELLO';
+      if (conn.socket.destroyed && !(err instanceof DrlsError)) return; // peer went away; nothing to tell
+      this.#logger.warn(`refused connection from ${conn.peer} (${who}): ${error.code}: ${error.message}`);
+      conn.refuse(error.code, error.message);
+    }
+  }
+
+  async #readHello(conn: Connection): Promise<Hello> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ProtocolError(`no HELLO within ${this.#helloTimeoutMs} ms`)), this.#helloTimeoutMs);
+    });
+    try {
+      return parseHello(await Promise.race([conn.require('HELLO'), timeout]));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #authenticate(hello: Hello): StreamEntry {
+    if (hello.version !== PROTOCOL_VERSION) throw new ProtocolVersionError(hello.version, PROTOCOL_VERSION);
+    const entry = this.#streams.get(hello.streamId);
+    if (!entry) throw new UnknownStreamError(hello.streamId);
+    if (!entry.secretMatches(hello.secret)) throw new AuthFailedError(hello.streamId);
+    return entry;
+  }
+
+  async #dispatch(conn: Connection, entry: StreamEntry, hello: Hello): Promise<void> {
+    const roles = { source: entry.source !== undefined, sink: entry.sink !== undefined };
+    if (hello.role === 'probe') {
+      await conn.sendJson(FrameType.OK, roles);
+      return;
+    }
+    if (hello.role === 'source') {
+      const source = entry.source;
+      if (!source) throw new RoleNotSupportedError(entry.streamId, hello.role, 'it is a sink stream (Spark writes to it)');
+      await conn.sendJson(FrameType.OK, roles);
+      await serveSource(conn, source);
+      return;
+    }
+    const sink = entry.sink;
+    if (!sink) throw new RoleNotSupportedError(entry.streamId, hello.role, 'it is a source stream (Spark reads from it)');
+    await conn.sendJson(FrameType.OK, roles);
+    if (hello.role === 'write') await serveWrite(conn, entry, sink, hello);
+    else if (hello.role === 'driver-write') await serveDriverWrite(conn, entry, sink, hello);
+    else await serveCommit(conn, entry, sink);
+  }
+
+  #asDrlsError(err: unknown, entry: StreamEntry | undefined): DrlsError {
+    if (err instanceof DrlsError) return err;
+    if (entry) return new TargetFailedError(entry.streamId, 'a stream target', err);
+    return new ProtocolError(err instanceof Error ? err.message : String(err), { cause: err });
+  }
+}

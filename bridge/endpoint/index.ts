@@ -1,0 +1,16 @@
+export { BridgeEndpoint, PROTOCOL_VERSION } from './endpoint.js';
+export type { ConnectorOptions, EndpointOptions, RegisterOptions, StreamRegistration } from './endpoint.js';
+export type { EndpointLogger } from './logger.js';
+export type { CommitResult, CommittedPartition, LatestBatch, SinkTarget, SourcePayload, SourceTarget } from './targets.js';
+export { FrameType, MAX_PAYLOAD_BYTES, encodeFrame, encodeJsonFrame, decodeJson } from './frame.js';
+export type { Frame } from './frame.js';
+export { FrameReader } from './frame-reader.js';
+export {
+  AuthFailedError,
+  EndpointClosedError,
+  ProtocolError,
+  ProtocolVersionError,
+  RoleNotSupportedError,
+  StreamAlreadyRegisteredError,
+  TargetFailedError,
+} from './errors.js';

@@ -1,0 +1,132 @@
+import { connect, type Socket } from 'node:net';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import {
+  BridgeEndpoint,
+  FrameReader,
+  FrameType,
+  decodeJson,
+  encodeFrame,
+  encodeJsonFrame,
+  type CommitResult,
+  type CommittedPartition,
+  type EndpointLogger,
+  type Frame,
+  type SinkTarget,
+} from '../../../bridge/endpoint/index.js';
+
+/** A raw protocol client, speaking frames the way the JVM connector does. */
+export class TestClient {
+  readonly socket: Socket;
+  readonly reader: FrameReader;
+
+  private constructor(socket: Socket) {
+    this.socket = socket;
+    this.reader = new FrameReader(socket, 1 << 30);
+  }
+
+  static async open(port: number): Promise<TestClient> {
+    const socket = connect({ host: '127.0.0.1', port });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    return new TestClient(socket);
+  }
+
+  /** Opens, says HELLO, and returns the client with the endpoint's answer. */
+  static async hello(port: number, body: Record<string, unknown>): Promise<{ client: TestClient; answer: Frame }> {
+    const client = await TestClient.open(port);
+    client.sendJson(FrameType.HELLO, { version: 1, ...body });
+    return { client, answer: await client.read() };
+  }
+
+  sendJson(type: FrameType, body: object): boolean {
+    return this.socket.write(encodeJsonFrame(type, body));
+  }
+
+  send(type: FrameType, payload: Uint8Array): boolean {
+    return this.socket.write(encodeFrame(type, payload));
+  }
+
+  async read(): Promise<Frame> {
+    const frame = await this.reader.next();
+    if (!frame) throw new Error('connection closed by the endpoint');
+    return frame;
+  }
+
+  async readJson(): Promise<{ type: FrameType; body: Record<string, unknown> }> {
+    const frame = await this.read();
+    return { type: frame.type, body: decodeJson(frame.payload) ?? {} };
+  }
+
+  /** Resolves when the endpoint has closed the connection. */
+  closed(): Promise<void> {
+    if (this.socket.closed) return Promise.resolve();
+    return new Promise((resolve) => this.socket.once('close', () => resolve()));
+  }
+
+  end(): void {
+    this.socket.end();
+  }
+}
+
+export function body(frame: Frame): Record<string, unknown> {
+  return decodeJson(frame.payload) ?? {};
+}
+
+/** A small Arrow IPC stream of n rows. */
+export function ipcOf(values: number[]): Uint8Array {
+  return tableToIPC(tableFromArrays({ v: Float64Array.from(values) }), 'stream');
+}
+
+export function memoryLogger(): EndpointLogger & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, warn: (line) => lines.push(line) };
+}
+
+export interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+}
+
+export function deferred<T = void>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** A SinkTarget that records every call; stage() can be held with `hold`. */
+export class RecordingSink implements SinkTarget {
+  readonly staged: { epoch: number; partition: number; attempt: number; ipc: Uint8Array }[] = [];
+  readonly commits: { epoch: number; partitions: readonly CommittedPartition[] }[] = [];
+  readonly aborts: number[] = [];
+  hold: Promise<void> | undefined;
+  readonly #stagedWaiters: { n: number; resolve: () => void }[] = [];
+  #nextBatchId = 0;
+
+  async stage(epoch: number, partition: number, attempt: number, ipc: Uint8Array): Promise<void> {
+    this.staged.push({ epoch, partition, attempt, ipc });
+    for (const w of this.#stagedWaiters.filter((w) => this.staged.length >= w.n)) w.resolve();
+    if (this.hold) await this.hold;
+  }
+
+  async commitEpoch(epoch: number, partitions: readonly CommittedPartition[]): Promise<CommitResult> {
+    this.commits.push({ epoch, partitions });
+    return { duplicate: false, batchId: this.#nextBatchId++ };
+  }
+
+  async abortEpoch(epoch: number): Promise<void> {
+    this.aborts.push(epoch);
+  }
+
+  /** Resolves once at least n stage() calls have been made. */
+  stagedAtLeast(n: number): Promise<void> {
+    if (this.staged.length >= n) return Promise.resolve();
+    return new Promise((resolve) => this.#stagedWaiters.push({ n, resolve }));
+  }
+}
+
+export async function startEndpoint(logger = memoryLogger()): Promise<{ endpoint: BridgeEndpoint; logger: ReturnType<typeof memoryLogger> }> {
+  const endpoint = await BridgeEndpoint.start({ logger });
+  return { endpoint, logger };
+}
