@@ -1,0 +1,55 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { BridgeEndpoint, type EndpointOptions } from '../../../bridge/endpoint/index.js';
+import { RecordingSink, TestClient, memoryLogger, startEndpoint } from './helpers.js';
+
+async function rejects(options: EndpointOptions, message: RegExp): Promise<void> {
+  try {
+    await BridgeEndpoint.start(options);
+    assert.unreachable('should have thrown');
+  } catch (err) {
+    assert.is((err as { code?: string }).code, 'DRLS_INVALID_ARGUMENT');
+    assert.match((err as Error).message, message);
+  }
+}
+
+test('endpoint options are validated and the message names the option', async () => {
+  await rejects({ port: 70000 }, /options\.port/);
+  await rejects({ port: 1.5 }, /options\.port/);
+  await rejects({ host: '' }, /options\.host/);
+  await rejects({ maxFrameBytes: 0 }, /options\.maxFrameBytes/);
+  await rejects({ helloTimeoutMs: -1 }, /options\.helloTimeoutMs/);
+});
+
+test('binds 127.0.0.1 on a free port by default and hands out connector options', async () => {
+  const { endpoint } = await startEndpoint();
+  assert.is(endpoint.host, '127.0.0.1');
+  assert.ok(endpoint.port > 0);
+  const reg = endpoint.register('s', { sink: new RecordingSink() });
+  assert.ok(reg.secret.length >= 32, 'a random secret by default');
+  assert.equal(reg.connectorOptions(), { host: '127.0.0.1', port: String(endpoint.port), streamId: 's', secret: reg.secret });
+  await endpoint.close();
+});
+
+test('register refuses a taken stream id, a missing target and a bad lastCommittedEpoch', async () => {
+  const { endpoint } = await startEndpoint();
+  endpoint.register('s', { sink: new RecordingSink() });
+  assert.throws(() => endpoint.register('s', { sink: new RecordingSink() }), (e: Error & { code?: string }) => e.code === 'DRLS_STREAM_REGISTERED');
+  assert.throws(() => endpoint.register('t', {}), /options\.sink or options\.source/);
+  assert.throws(() => endpoint.register('u', { sink: new RecordingSink(), lastCommittedEpoch: -2 }), /options\.lastCommittedEpoch/);
+  await endpoint.close();
+  assert.throws(() => endpoint.register('v', { sink: new RecordingSink() }), (e: Error & { code?: string }) => e.code === 'DRLS_ENDPOINT_CLOSED');
+});
+
+test('a connection that never says HELLO is dropped after helloTimeoutMs', async () => {
+  const logger = memoryLogger();
+  const endpoint = await BridgeEndpoint.start({ logger, helloTimeoutMs: 50 });
+  const client = await TestClient.open(endpoint.port);
+  const answer = await client.readJson();
+  assert.is(answer.body['code'], 'DRLS_PROTOCOL_ERROR');
+  assert.match(String(answer.body['message']), /no HELLO within 50 ms/);
+  assert.is(logger.lines.length, 1);
+  await endpoint.close();
+});
+
+test.run();
