@@ -33,7 +33,7 @@ final class SourceClient implements Closeable {
     try {
       JsonNode roles;
       try (WireConnection probe = WireConnection.open(options, "probe", Map.of())) {
-        roles = probe.expectOk();
+        roles = probe.helloReply();
       }
       if (!roles.path("source").asBoolean(false)) return new StructType();
       try (SourceClient client = new SourceClient(options)) {

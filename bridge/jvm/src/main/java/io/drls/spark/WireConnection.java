@@ -28,6 +28,7 @@ final class WireConnection implements Closeable {
   private final DataInputStream in;
   private final DataOutputStream out;
   private final String label;
+  private JsonNode helloReply;
 
   private WireConnection(Socket socket, String label) throws IOException {
     this.socket = socket;
@@ -61,7 +62,7 @@ final class WireConnection implements Closeable {
       hello.putAll(roleFields);
       conn.sendJson(FrameType.HELLO, hello);
       conn.flush();
-      conn.expectOk();
+      conn.helloReply = conn.expectOk();
       return conn;
     } catch (IOException | RuntimeException e) {
       conn.close();
@@ -126,6 +127,11 @@ final class WireConnection implements Closeable {
     } catch (IOException e) {
       throw new IOException(label + ": endpoint sent JSON that does not parse", e);
     }
+  }
+
+  /** Node's OK to HELLO: {@code {"source": bool, "sink": bool}}, what the stream accepts. */
+  JsonNode helloReply() {
+    return helloReply;
   }
 
   String label() {
