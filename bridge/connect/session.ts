@@ -24,6 +24,9 @@ export interface ConnectOptions {
   onStop?: () => Promise<void>;
 }
 
+/** Room left for the rest of the plan message under the server's 128 MiB cap. */
+const MAX_LOCAL_RELATION = 120 * 2 ** 20;
+
 /** How long connect() waits for the server's first answer before calling it unreachable. */
 const FIRST_ANSWER_MS = 10_000;
 
@@ -116,7 +119,15 @@ export class SparkSession {
     if (!table || typeof (table as Partial<Table>).numRows !== 'number' || !(table as Partial<Table>).schema) {
       throw new InvalidArgumentError('createDataFrame(table): expected an apache-arrow Table');
     }
-    return new DataFrame(this.#ctx, this.#ctx.relation({ localRelation: { data: tableToIPC(table, 'stream') } }));
+    const data = tableToIPC(table, 'stream');
+    // The whole table travels in one plan message, which the server caps at 128 MiB.
+    if (data.byteLength > MAX_LOCAL_RELATION) {
+      throw new InvalidArgumentError(
+        `createDataFrame(table): the table is ${(data.byteLength / 2 ** 20).toFixed(0)} MiB as Arrow IPC, over the ` +
+          `${MAX_LOCAL_RELATION / 2 ** 20} MiB Spark Connect accepts in one message; create it in slices and union them, or write it to files`,
+      );
+    }
+    return new DataFrame(this.#ctx, this.#ctx.relation({ localRelation: { data } }));
   }
 
   table(name: string): DataFrame {
