@@ -16,6 +16,7 @@ export type {
   PartitionEntry,
   ProducerOptions,
   ProducerStatus,
+  PullManyResult,
   PullResult,
   RegisterOptions,
   RegisterResult,

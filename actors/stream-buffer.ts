@@ -14,6 +14,7 @@ import type {
   MicroBatch,
   PartitionEntry,
   PublishRequest,
+  PullManyResult,
   PullResult,
   RegisterResult,
 } from './stream-coordinator-protocol.js';
@@ -33,12 +34,16 @@ export interface StreamObserver {
 interface Consumer {
   readonly id: string;
   cursor: number;
+  /** First batch id of a multi-batch pull the consumer may still be reading; kept until its next pull. */
+  held: number | undefined;
   readonly partitions: ReadonlySet<number> | undefined;
   parked: ParkedPull | undefined;
 }
 
 interface ParkedPull {
-  readonly reply: Reply<PullResult>;
+  readonly reply: Reply<PullResult> | Reply<PullManyResult>;
+  /** 0 for a single `pull`, else the most micro-batches one answer may carry. */
+  readonly many: number;
   readonly since: number;
   timer: NodeJS.Timeout | undefined;
 }
@@ -169,6 +174,7 @@ export class StreamBuffer {
     const consumer: Consumer = {
       id,
       cursor: startBatchId ?? this.#oldestBatchId,
+      held: undefined,
       partitions: partitions ? new Set(partitions) : undefined,
       parked: undefined,
     };
@@ -189,6 +195,14 @@ export class StreamBuffer {
   }
 
   pull(consumerId: string, timeoutMs: number | undefined, reply: Reply<PullResult>): void {
+    this.#pull(consumerId, timeoutMs, reply, 0);
+  }
+
+  pullMany(consumerId: string, maxBatches: number, timeoutMs: number | undefined, reply: Reply<PullManyResult>): void {
+    this.#pull(consumerId, timeoutMs, reply, maxBatches);
+  }
+
+  #pull(consumerId: string, timeoutMs: number | undefined, reply: Reply<PullResult> | Reply<PullManyResult>, many: number): void {
     if (this.#failure) return reply.reject(this.#failure);
     const consumer = this.#consumers.get(consumerId);
     if (!consumer) {
@@ -197,15 +211,17 @@ export class StreamBuffer {
     if (consumer.parked) {
       return reply.reject(new InvalidArgumentError(`consumer "${consumerId}" already has a pull waiting; await it first`));
     }
-    const since = now();
-    const result = this.#next(consumer);
+    // Asking again means the consumer is done with what it took last time.
+    consumer.held = undefined;
+    const parked: ParkedPull = { reply, many, since: now(), timer: undefined };
+    consumer.parked = parked;
+    const result = this.#next(consumer, parked);
     if (result) {
-      this.#observer?.pulled(0);
-      reply.resolve(result);
+      this.#answerParked(consumer, result);
       this.#collect();
       return;
     }
-    const parked: ParkedPull = { reply, since, timer: undefined };
+    this.#collect();
     if (timeoutMs !== undefined) {
       parked.timer = setTimeout(() => {
         if (consumer.parked !== parked) return;
@@ -213,7 +229,6 @@ export class StreamBuffer {
         reply.resolve({ kind: 'timeout' });
       }, timeoutMs);
     }
-    consumer.parked = parked;
   }
 
   acknowledge(consumerId: string, batchId: number): void {
@@ -333,7 +348,7 @@ export class StreamBuffer {
     this.#settleRegistrations();
     for (const c of this.#consumers.values()) {
       if (!c.parked) continue;
-      const result = this.#next(c);
+      const result = this.#next(c, c.parked);
       if (result) this.#answerParked(c, result);
     }
     this.#collect();
@@ -360,14 +375,21 @@ export class StreamBuffer {
     return { consumerId: consumer.id, schema: this.#schema, numPartitions: this.#numPartitions, startBatchId: consumer.cursor };
   }
 
-  /** The next result for a consumer if one is ready now, advancing its cursor. */
-  #next(consumer: Consumer): PullResult | undefined {
-    while (consumer.cursor < this.#nextBatchId) {
+  /** The answer to a consumer's waiting pull if one is ready now, advancing its cursor. */
+  #next(consumer: Consumer, parked: ParkedPull): PullResult | PullManyResult | undefined {
+    const max = Math.max(1, parked.many);
+    const out: MicroBatch[] = [];
+    while (consumer.cursor < this.#nextBatchId && out.length < max) {
       const batch = this.#batches.get(consumer.cursor);
       consumer.cursor++;
       if (!batch) continue;
       const view = restrict(batch, consumer.partitions);
-      if (view) return { kind: 'batch', batch: view };
+      if (view) out.push(view);
+    }
+    if (out.length > 0) {
+      if (parked.many === 0) return { kind: 'batch', batch: out[0]! };
+      consumer.held = out[0]!.batchId;
+      return { kind: 'batches', batches: out };
     }
     return this.#ended() ? { kind: 'end' } : undefined;
   }
@@ -376,21 +398,21 @@ export class StreamBuffer {
     return this.#complete && this.#pending.length === 0;
   }
 
-  #answerParked(consumer: Consumer, outcome: PullResult | Error): void {
+  #answerParked(consumer: Consumer, outcome: PullResult | PullManyResult | Error): void {
     const parked = consumer.parked;
     if (!parked) return;
     consumer.parked = undefined;
     if (parked.timer) clearTimeout(parked.timer);
     if (outcome instanceof Error) return parked.reply.reject(outcome);
     this.#observer?.pulled((now() - parked.since) / 1000);
-    parked.reply.resolve(outcome);
+    (parked.reply as Reply<PullResult | PullManyResult>).resolve(outcome);
   }
 
   /** Drop batches every consumer has passed, then let waiting producers in. */
   #collect(): void {
     if (this.#consumers.size > 0) {
       let min = Infinity;
-      for (const c of this.#consumers.values()) if (c.cursor < min) min = c.cursor;
+      for (const c of this.#consumers.values()) min = Math.min(min, c.held ?? c.cursor);
       let dropped = 0;
       while (this.#oldestBatchId < min && this.#oldestBatchId < this.#nextBatchId) {
         const batch = this.#batches.get(this.#oldestBatchId);

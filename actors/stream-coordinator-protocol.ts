@@ -24,6 +24,16 @@ export type PullResult =
   | { readonly kind: 'end' }
   | { readonly kind: 'timeout' };
 
+/**
+ * `pullMany`: up to `maxBatches` micro-batches ready now (at least one, or the end, or a
+ * timeout). They stay counted in the buffer, and so under its limits, until the consumer's
+ * next pull: taking several at once never lets more data into memory.
+ */
+export type PullManyResult =
+  | { readonly kind: 'batches'; readonly batches: readonly MicroBatch[] }
+  | { readonly kind: 'end' }
+  | { readonly kind: 'timeout' };
+
 export interface RegisterResult {
   readonly consumerId: string;
   /** The stream's schema, or null when it ended before any batch. */
@@ -74,6 +84,13 @@ export type CoordinatorMessage =
     }
   | { type: 'deregister'; consumerId: string; reply: Reply<void> }
   | { type: 'pull'; consumerId: string; timeoutMs: number | undefined; reply: Reply<PullResult> }
+  | {
+      type: 'pullMany';
+      consumerId: string;
+      maxBatches: number;
+      timeoutMs: number | undefined;
+      reply: Reply<PullManyResult>;
+    }
   | { type: 'complete'; reply: Reply<void> }
   | { type: 'fail'; reason: string; cause: unknown; reply: Reply<void> }
   | { type: 'waitForDrain'; timeoutMs: number | undefined; reply: Reply<void> }

@@ -12,6 +12,7 @@ import type {
   CoordinatorMessage,
   CoordinatorStats,
   MicroBatch,
+  PullManyResult,
   PullResult,
   RegisterResult,
 } from './stream-coordinator-protocol.js';
@@ -138,6 +139,16 @@ export class StreamCoordinator {
     return this.#actor.ask({ type: 'pull', consumerId, timeoutMs: options.timeoutMs });
   }
 
+  /**
+   * Up to `maxBatches` micro-batches at once (at least one, or the end, or a timeout). They
+   * stay counted against the buffer's limits until this consumer pulls again.
+   */
+  pullMany(consumerId: string, options: { maxBatches: number; timeoutMs?: number }): Promise<PullManyResult> {
+    checkPositive(options.maxBatches, 'options.maxBatches', { integer: true });
+    checkTimeout(options.timeoutMs, 'options.timeoutMs');
+    return this.#actor.ask({ type: 'pullMany', consumerId, maxBatches: options.maxBatches, timeoutMs: options.timeoutMs });
+  }
+
   /** No more batches will be published; consumers end once they have the rest. */
   complete(): Promise<void> {
     return this.#actor.ask({ type: 'complete' });
@@ -236,6 +247,9 @@ function coordinatorBehavior(streamId: string, limits: StreamLimits): Behavior<C
             break;
           case 'pull':
             buffer.pull(msg.consumerId, msg.timeoutMs, msg.reply);
+            break;
+          case 'pullMany':
+            buffer.pullMany(msg.consumerId, msg.maxBatches, msg.timeoutMs, msg.reply);
             break;
           case 'complete':
             buffer.complete();

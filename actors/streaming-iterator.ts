@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordBatch, Schema } from 'apache-arrow';
 import type { StreamCoordinator, RegisterOptions } from './stream-coordinator.js';
-import type { MicroBatch, PullResult, RegisterResult } from './stream-coordinator-protocol.js';
+import type { MicroBatch, PullManyResult, RegisterResult } from './stream-coordinator-protocol.js';
+import { checkPositive } from './options.js';
 
 /** A record batch with where it came from. */
 export interface StreamBatch {
@@ -10,7 +11,13 @@ export interface StreamBatch {
   readonly batch: RecordBatch;
 }
 
-export type StreamingIteratorOptions = RegisterOptions;
+export interface StreamingIteratorOptions extends RegisterOptions {
+  /**
+   * Micro-batches taken per round trip to the coordinator (default 16). They stay counted
+   * against the buffer's limits until the iterator has handed them all out.
+   */
+  prefetch?: number;
+}
 
 /**
  * `for await (const batch of iterator)` over a stream's record batches. The consumer is
@@ -22,14 +29,20 @@ export class StreamingIterator implements AsyncIterable<RecordBatch> {
   readonly coordinator: StreamCoordinator;
   readonly #registration: Promise<RegisterResult>;
   readonly #consumerId: string;
+  readonly #prefetch: number;
+  #queue: MicroBatch[] = [];
+  #ended = false;
   #lastBatchId = -1;
   #closed = false;
 
   constructor(coordinator: StreamCoordinator, options: StreamingIteratorOptions = {}) {
     this.coordinator = coordinator;
+    const { prefetch = 16, ...register } = options;
+    checkPositive(prefetch, 'options.prefetch', { integer: true });
+    this.#prefetch = prefetch;
     // Named here, so close() can deregister even while registration still waits for a first batch.
     this.#consumerId = options.consumerId ?? `consumer-${randomUUID().slice(0, 8)}`;
-    this.#registration = coordinator.register({ ...options, consumerId: this.#consumerId });
+    this.#registration = coordinator.register({ ...register, consumerId: this.#consumerId });
     // The error is re-thrown to whoever iterates; this only keeps it from being "unhandled".
     this.#registration.catch(() => undefined);
   }
@@ -52,12 +65,17 @@ export class StreamingIterator implements AsyncIterable<RecordBatch> {
   /** The next micro-batch (restricted to this iterator's partitions), null at the end, undefined on timeout. */
   async pull(options: { timeoutMs?: number } = {}): Promise<MicroBatch | null | undefined> {
     if (this.#closed) return null;
-    const { consumerId } = await this.#registration;
-    const result: PullResult = await this.coordinator.pull(consumerId, options);
-    if (result.kind === 'timeout') return undefined;
-    if (result.kind === 'end') return null;
-    this.#lastBatchId = result.batch.batchId;
-    return result.batch;
+    if (this.#queue.length === 0 && !this.#ended) {
+      const { consumerId } = await this.#registration;
+      const result: PullManyResult = await this.coordinator.pullMany(consumerId, { maxBatches: this.#prefetch, timeoutMs: options.timeoutMs });
+      if (result.kind === 'timeout') return undefined;
+      if (result.kind === 'end') this.#ended = true;
+      else this.#queue = [...result.batches];
+    }
+    const next = this.#queue.shift();
+    if (!next) return null;
+    this.#lastBatchId = next.batchId;
+    return next;
   }
 
   /** Every record batch with its batch id and partition. */

@@ -15,7 +15,7 @@ import {
   type SpawnOptions,
   type SupervisionPolicy,
 } from './behavior.js';
-import { createReply, detachedReply, type Message, type Reply } from './message.js';
+import { PendingReply, detachedReply, type Message, type Reply } from './message.js';
 import { nactApi, type NactRef } from './nact-adapter.js';
 
 /** An error thrown by an actor that nobody was waiting for (a crashed `tell`). */
@@ -180,17 +180,12 @@ class ActorCell implements ActorPort {
 
   ask(message: Message, timeoutMs: number | undefined): Promise<unknown> {
     if (!this.#alive) return Promise.reject(new ActorStoppedError(this.name));
-    let timer: NodeJS.Timeout | undefined;
-    const { reply, promise } = createReply<unknown>(() => {
-      this.#owed.delete(reply);
-      if (timer) clearTimeout(timer);
-    });
-    this.#owed.add(reply);
+    const reply = new PendingReply<unknown>(this.#owed);
     if (timeoutMs !== undefined) {
-      timer = setTimeout(() => reply.reject(new AskTimeoutError(this.name, message.type, timeoutMs)), timeoutMs);
+      reply.timer = setTimeout(() => reply.reject(new AskTimeoutError(this.name, message.type, timeoutMs)), timeoutMs);
     }
     this.#post({ ...message, reply } as Message);
-    return promise;
+    return reply.promise;
   }
 
   /**

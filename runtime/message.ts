@@ -27,32 +27,46 @@ export type ReplyOf<M> = M extends { reply: Reply<infer R> } ? R : void;
 /** Message types of `M` that expect an answer. */
 export type AskableType<M extends Message> = Extract<M, { reply: Reply<unknown> }>['type'];
 
-export function createReply<R>(onSettle?: () => void): { reply: Reply<R>; promise: Promise<R> } {
-  let resolveFn!: (value: R) => void;
-  let rejectFn!: (error: unknown) => void;
-  const promise = new Promise<R>((res, rej) => {
-    resolveFn = res;
-    rejectFn = rej;
-  });
-  let settled = false;
-  const reply: Reply<R> = {
-    resolve(value) {
-      if (settled) return;
-      settled = true;
-      onSettle?.();
-      resolveFn(value);
-    },
-    reject(error) {
-      if (settled) return;
-      settled = true;
-      onSettle?.();
-      rejectFn(error);
-    },
-    get settled() {
-      return settled;
-    },
-  };
-  return { reply, promise };
+/**
+ * The reply of an `ask`: settles its promise once, and leaves the set of replies its actor
+ * still owes. A class rather than closures: asks are the hot path of every actor.
+ */
+export class PendingReply<R> implements Reply<R> {
+  readonly promise: Promise<R>;
+  timer: NodeJS.Timeout | undefined;
+  #resolve!: (value: R) => void;
+  #reject!: (error: unknown) => void;
+  #owedBy: Set<Reply<unknown>> | undefined;
+  #settled = false;
+
+  constructor(owedBy?: Set<Reply<unknown>>) {
+    this.promise = new Promise<R>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    this.#owedBy = owedBy;
+    owedBy?.add(this as Reply<unknown>);
+  }
+
+  get settled(): boolean {
+    return this.#settled;
+  }
+
+  resolve(value: R): void {
+    if (this.#settle()) this.#resolve(value);
+  }
+
+  reject(error: unknown): void {
+    if (this.#settle()) this.#reject(error);
+  }
+
+  #settle(): boolean {
+    if (this.#settled) return false;
+    this.#settled = true;
+    this.#owedBy?.delete(this as Reply<unknown>);
+    if (this.timer) clearTimeout(this.timer);
+    return true;
+  }
 }
 
 /** A reply nobody waits for (a `tell` of an askable message); failures go to `onError`. */

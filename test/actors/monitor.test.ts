@@ -28,9 +28,10 @@ function parse(text: string): Array<{ name: string; labels: Record<string, strin
 
 test('/metrics over HTTP carries the stream metrics, labelled by stream_id', async ({ rt }) => {
   const c = StreamCoordinator.create({ streamId: 'metrics-demo', runtime: rt });
-  const it = c.iterator({ consumerId: 'reader' });
+  const reader = c.register({ consumerId: 'reader' });
   for (let i = 0; i < 3; i++) await c.publish(intBatch([i, i]));
-  await it.pull();
+  await reader;
+  await c.pull('reader'); // a single pull lets batch 0 go at once
   const server = await serveMetrics();
   try {
     assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
@@ -49,7 +50,7 @@ test('/metrics over HTTP carries the stream metrics, labelled by stream_id', asy
     assert.is((await fetch(server.url.replace('/metrics', '/other'))).status, 404);
   } finally {
     await server.close();
-    await it.close();
+    await c.deregister('reader');
   }
 });
 

@@ -163,6 +163,24 @@ test('a batch with another schema is a typed error and is not buffered', async (
   assert.is((await c.getStats()).bufferSize, 1);
 });
 
+test('pullMany takes several batches; they count against the limits until the next pull', async ({ rt }) => {
+  const c = StreamCoordinator.create({ maxBufferedBatches: 3, runtime: rt });
+  const reg = c.register({ consumerId: 'a' });
+  for (let i = 0; i < 3; i++) await c.publish(intBatch([i]));
+  await reg;
+  const got = await c.pullMany('a', { maxBatches: 10 });
+  assert.is(got.kind, 'batches');
+  assert.equal(got.kind === 'batches' ? got.batches.map((b) => b.batchId) : [], [0, 1, 2]);
+  const blocked = c.publish(intBatch([3]));
+  assert.is(await settledState(blocked), 'pending');
+  assert.is((await c.getStats()).bufferSize, 3);
+  const next = c.pullMany('a', { maxBatches: 10 });
+  assert.is(await blocked, 3);
+  const more = await next;
+  assert.equal(more.kind === 'batches' ? more.batches.map((b) => b.batchId) : [], [3]);
+  assert.throws(() => c.pullMany('a', { maxBatches: 0 }), /options\.maxBatches must be a positive integer/);
+});
+
 test('pull with a timeout answers timeout, then the batch once it comes', async ({ rt }) => {
   const c = StreamCoordinator.create({ runtime: rt });
   const reg = c.register({ consumerId: 'a' });
@@ -225,7 +243,10 @@ test('a producer blocked with no consumer registered shows in the stats', async 
   assert.is(s.pendingPublishes, 1);
   const it = c.iterator();
   assert.equal(xs((await it.pull())!.partitions[0]!.batches), [1]);
+  // An iterator takes batches several at a time and frees them when it asks for more.
+  const next = it.pull();
   assert.is(await blocked, 1);
+  assert.equal(xs((await next)!.partitions[0]!.batches), [2]);
   await it.close();
 });
 
