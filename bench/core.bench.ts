@@ -60,28 +60,34 @@ async function latency(count: number): Promise<{ p50: number; p99: number }> {
   return { p50: percentile(lat, 50), p99: percentile(lat, 99) };
 }
 
-async function handoff(batchBytes: number, mode: TransferMode, count: number): Promise<number> {
+/**
+ * Hand-off of one batch to a worker thread: from packing on this thread until the worker
+ * has rebuilt the batch (one-way, p50), and the mean round trip. Large ArrayBuffers make V8
+ * collect garbage under "external memory pressure" on both threads; those pauses land in
+ * the round trip, not in the hand-off itself, which is why both are shown.
+ */
+async function handoff(batchBytes: number, mode: TransferMode, count: number): Promise<{ p50: number; roundTrip: number }> {
   const pool = new Piscina({
-    filename: fileURLToPath(new URL('../workers/batch-worker.ts', import.meta.url)),
+    filename: fileURLToPath(new URL('./fixtures/handoff-worker.ts', import.meta.url)),
     minThreads: 1,
     maxThreads: 1,
     idleTimeout: Infinity,
   });
-  const module = fileURLToPath(new URL('./fixtures/noop-worker.ts', import.meta.url));
   const batches = Array.from({ length: count + 2 }, () => bytesBatch(batchBytes));
-  // Warm the thread and the module.
-  for (const b of batches.slice(0, 2)) {
+  const send = async (b: RecordBatch): Promise<number> => {
+    const sentAt = performance.timeOrigin + performance.now();
     const { packet, transferList } = packBatches([b], mode);
-    await pool.run({ module, packet, batchId: 0, partition: 0, consumer: 0 }, { transferList });
-  }
+    const { readyAt } = (await pool.run({ packet }, { transferList })) as { readyAt: number };
+    return readyAt - sentAt;
+  };
+  for (const b of batches.slice(0, 2)) await send(b); // warm the thread
+  const oneWay: number[] = [];
   const start = performance.now();
-  for (const b of batches.slice(2)) {
-    const { packet, transferList } = packBatches([b], mode);
-    await pool.run({ module, packet, batchId: 0, partition: 0, consumer: 0 }, { transferList });
-  }
-  const ms = (performance.now() - start) / count;
+  for (const b of batches.slice(2)) oneWay.push(await send(b));
+  const roundTrip = (performance.now() - start) / count;
   await pool.destroy();
-  return ms;
+  oneWay.sort((a, b) => a - b);
+  return { p50: percentile(oneWay, 50), roundTrip };
 }
 
 async function actorMessaging(extraActors: number, messages: number): Promise<number> {
@@ -134,14 +140,19 @@ export async function run(): Promise<void> {
   printTable('Publish-to-pull latency, 1 KiB batches', ['p50 ms', 'p99 ms'], [[lat.p50, lat.p99]]);
 
   const hand: (string | number)[][] = [];
-  const moved16k = await handoff(16 * KiB, 'move', 2000);
-  const copied16k = await handoff(16 * KiB, 'copy', 2000);
-  const moved16m = await handoff(16 * MiB, 'move', 40);
-  const copied16m = await handoff(16 * MiB, 'copy', 40);
-  hand.push(['16 KiB', moved16k, copied16k, copied16k / moved16k]);
-  hand.push(['16 MiB', moved16m, copied16m, copied16m / moved16m]);
-  printTable('Hand-off to a worker thread (ms per batch)', ['batch', 'moved', 'copied', 'copied/moved'], hand);
-  console.log(`moved 16 MiB / moved 16 KiB = ${(moved16m / moved16k).toFixed(2)}x (target <= 2x)`);
+  const results = new Map<string, { p50: number; roundTrip: number }>();
+  for (const [bytes, label, count] of [
+    [16 * KiB, '16 KiB', 2000],
+    [16 * MiB, '16 MiB', 40],
+  ] as const) {
+    const moved = await handoff(bytes, 'move', count);
+    const copied = await handoff(bytes, 'copy', count);
+    results.set(label, moved);
+    hand.push([label, moved.p50, copied.p50, copied.p50 / moved.p50, moved.roundTrip, copied.roundTrip]);
+  }
+  printTable('Hand-off to a worker thread (ms per batch)', ['batch', 'moved p50', 'copied p50', 'copied/moved', 'moved round trip', 'copied round trip'], hand);
+  const ratio = results.get('16 MiB')!.p50 / results.get('16 KiB')!.p50;
+  console.log(`moved hand-off, 16 MiB / 16 KiB = ${ratio.toFixed(2)}x (target <= 2x)`);
 
   const idle = await actorMessaging(0, 200_000);
   const crowded = await actorMessaging(10_000, 200_000);

@@ -1,4 +1,5 @@
 import { Data, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, makeVector, type DataType } from 'apache-arrow';
+import { schemaSignature } from '../actors/arrow-batches.js';
 
 /**
  * Moving Arrow record batches to a worker thread without copying their bytes: the batch's
@@ -43,17 +44,26 @@ export type TransferMode = 'move' | 'copy';
 // batches) would detach that data too. Such bytes are copied instead.
 const OWNED_SHARE = 0.9;
 
-const schemaBytes = new WeakMap<Schema, { bytes: Uint8Array; key: string }>();
-let schemaCounter = 0;
+// Schemas are encoded once per distinct schema, not per Schema object: batches decoded from
+// separate IPC frames carry equal schemas in different objects, and encoding one costs
+// more than moving a large batch.
+const encodedSchemas = new Map<string, { bytes: Uint8Array; key: string }>();
+const MAX_CACHED_SCHEMAS = 256;
+
+function encodeSchema(schema: Schema): { bytes: Uint8Array; key: string } {
+  const sig = schemaSignature(schema);
+  let encoded = encodedSchemas.get(sig);
+  if (!encoded) {
+    if (encodedSchemas.size >= MAX_CACHED_SCHEMAS) encodedSchemas.clear();
+    encoded = { bytes: tableToIPC(new Table(schema), 'stream'), key: `${process.pid}:${encodedSchemas.size}:${sig}` };
+    encodedSchemas.set(sig, encoded);
+  }
+  return encoded;
+}
 
 /** Describe `batches` (which share one schema) for postMessage, with the buffers to transfer. */
 export function packBatches(batches: readonly RecordBatch[], mode: TransferMode): { packet: BatchPacket; transferList: ArrayBuffer[] } {
-  const schema = batches[0]!.schema;
-  let encoded = schemaBytes.get(schema);
-  if (!encoded) {
-    encoded = { bytes: tableToIPC(new Table(schema), 'stream'), key: `s${process.pid}-${schemaCounter++}` };
-    schemaBytes.set(schema, encoded);
-  }
+  const encoded = encodeSchema(batches[0]!.schema);
   const views: ArrayBufferView[] = [];
   for (const b of batches) collectViews(b.data as Data, views);
 
