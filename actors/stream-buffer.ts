@@ -79,6 +79,8 @@ export class StreamBuffer {
   readonly #pending: PendingPublish[] = [];
   readonly #registers: { consumer: Consumer; reply: Reply<RegisterResult> }[] = [];
   readonly #drains: Waiter<void>[] = [];
+  readonly #reservations: { bytes: number; reply: Reply<void> }[] = [];
+  #reserved = 0;
   #schema: Schema | null = null;
   #schemaSig = '';
   #numPartitions = 0;
@@ -104,6 +106,8 @@ export class StreamBuffer {
   // ---- producer side -------------------------------------------------------------
 
   publish(request: PublishRequest, reply: Reply<number>): void {
+    // Bytes reserved for this data while it was staged now travel with the publish itself.
+    if (request.reservedBytes) this.#reserved = Math.max(0, this.#reserved - request.reservedBytes);
     if (this.#failure) return reply.reject(this.#failure);
     if (this.#complete) return reply.reject(new StreamClosedError(this.streamId));
     const partitions = request.partitions.map((batches, partition) => ({ partition, batches }));
@@ -137,6 +141,22 @@ export class StreamBuffer {
     this.#admit();
   }
 
+  /**
+   * Reserve room for data that is still arriving (a Spark epoch being staged): pending while
+   * the buffer is full, counted against the bytes limit until published or released. This is
+   * what lets backpressure reach Spark before an epoch is complete.
+   */
+  reserve(bytes: number, reply: Reply<void>): void {
+    if (this.#failure) return reply.reject(this.#failure);
+    this.#reservations.push({ bytes, reply });
+    this.#grant();
+  }
+
+  release(bytes: number): void {
+    this.#reserved = Math.max(0, this.#reserved - bytes);
+    this.#collect();
+  }
+
   complete(): void {
     if (this.#complete) return;
     this.#complete = true;
@@ -150,6 +170,7 @@ export class StreamBuffer {
     const error = this.#failure;
     // Everyone waiting hears it at once: producers, consumers, registrations, drains.
     for (const p of this.#pending.splice(0)) p.reply.reject(error);
+    for (const r of this.#reservations.splice(0)) r.reply.reject(error);
     for (const r of this.#registers.splice(0)) r.reply.reject(error);
     for (const c of this.#consumers.values()) this.#answerParked(c, error);
     for (const d of this.#drains.splice(0)) settleWaiter(d, error);
@@ -287,7 +308,8 @@ export class StreamBuffer {
       bytesPublished: this.#bytesPublished,
       rowsBuffered: this.#bufferedRows,
       pendingPublishes: this.#pending.length,
-      waitingForConsumers: this.#pending.length > 0 && this.#consumers.size === 0,
+      reservedBytes: this.#reserved,
+      waitingForConsumers: (this.#pending.length > 0 || this.#reservations.length > 0) && this.#consumers.size === 0,
       latestBatchId: this.#nextBatchId - 1,
     };
   }
@@ -300,6 +322,7 @@ export class StreamBuffer {
   /** The actor stopped: nobody may be left waiting. */
   close(error: Error): void {
     for (const p of this.#pending.splice(0)) p.reply.reject(error);
+    for (const r of this.#reservations.splice(0)) r.reply.reject(error);
     for (const r of this.#registers.splice(0)) r.reply.reject(error);
     for (const c of this.#consumers.values()) this.#answerParked(c, error);
     for (const d of this.#drains.splice(0)) settleWaiter(d, error);
@@ -309,8 +332,17 @@ export class StreamBuffer {
 
   #hasRoom(): boolean {
     const size = this.#batches.size;
-    if (size === 0) return true; // one oversized batch may enter an empty buffer
-    return size < this.#limits.maxBufferedBatches && this.#bufferedBytes < this.#limits.maxBufferedBytes;
+    if (size === 0 && this.#reserved === 0) return true; // one oversized batch may enter an empty buffer
+    return size < this.#limits.maxBufferedBatches && this.#bufferedBytes + this.#reserved < this.#limits.maxBufferedBytes;
+  }
+
+  /** Grant waiting reservations, in order, while there is room. */
+  #grant(): void {
+    while (this.#reservations.length > 0 && this.#hasRoom()) {
+      const r = this.#reservations.shift()!;
+      this.#reserved += r.bytes;
+      r.reply.resolve();
+    }
   }
 
   /** Accept pending publishes, in order, while there is room. */
@@ -430,6 +462,7 @@ export class StreamBuffer {
       }
     }
     if (this.#pending.length > 0 && this.#hasRoom()) this.#admit();
+    if (this.#reservations.length > 0) this.#grant();
     this.#settleDrains();
   }
 

@@ -62,6 +62,8 @@ export interface CoordinatorStats {
   readonly rowsBuffered: number;
   /** Publishes waiting for room. */
   readonly pendingPublishes: number;
+  /** Bytes reserved for data still being staged (a Spark epoch in flight). */
+  readonly reservedBytes: number;
   /** A producer is blocked and no consumer is registered to make room: the original's silent stall. */
   readonly waitingForConsumers: boolean;
   readonly latestBatchId: number;
@@ -70,6 +72,8 @@ export interface CoordinatorStats {
 export interface PublishRequest {
   readonly partitions: readonly (readonly RecordBatch[])[];
   readonly watermark: number | null;
+  /** Bytes this data had reserved while staged; released as it is published. */
+  readonly reservedBytes?: number;
 }
 
 /** The coordinator actor's protocol. */
@@ -91,6 +95,8 @@ export type CoordinatorMessage =
       timeoutMs: number | undefined;
       reply: Reply<PullManyResult>;
     }
+  | { type: 'reserve'; bytes: number; reply: Reply<void> }
+  | { type: 'release'; bytes: number; reply: Reply<void> }
   | { type: 'complete'; reply: Reply<void> }
   | { type: 'fail'; reason: string; cause: unknown; reply: Reply<void> }
   | { type: 'waitForDrain'; timeoutMs: number | undefined; reply: Reply<void> }

@@ -101,9 +101,12 @@ export class StreamCoordinator {
    * RecordBatch, a Table or an array of RecordBatches), or with `{ partitions }` one entry
    * per partition.
    */
-  publish(data: BatchInput, options?: { watermark?: number }): Promise<number>;
-  publish(data: { partitions: readonly BatchInput[] }, options?: { watermark?: number }): Promise<number>;
-  publish(data: BatchInput | { partitions: readonly BatchInput[] }, options: { watermark?: number } = {}): Promise<number> {
+  publish(data: BatchInput, options?: { watermark?: number; reservedBytes?: number }): Promise<number>;
+  publish(data: { partitions: readonly BatchInput[] }, options?: { watermark?: number; reservedBytes?: number }): Promise<number>;
+  publish(
+    data: BatchInput | { partitions: readonly BatchInput[] },
+    options: { watermark?: number; reservedBytes?: number } = {},
+  ): Promise<number> {
     const entries =
       data && typeof data === 'object' && 'partitions' in data && Array.isArray((data as { partitions: unknown }).partitions)
         ? (data as { partitions: readonly BatchInput[] }).partitions.map((p, i) => toRecordBatches(p, `partitions[${i}]`))
@@ -112,7 +115,8 @@ export class StreamCoordinator {
     if (watermark !== null && !Number.isFinite(watermark)) {
       throw new InvalidArgumentError(`options.watermark must be a finite number, got ${String(watermark)}`);
     }
-    return this.#actor.ask({ type: 'publish', request: { partitions: entries, watermark } });
+    const reservedBytes = options.reservedBytes ?? 0;
+    return this.#actor.ask({ type: 'publish', request: { partitions: entries, watermark, reservedBytes } });
   }
 
   /** Register a consumer; resolves once the stream has its first batch (or ended). */
@@ -147,6 +151,20 @@ export class StreamCoordinator {
     checkPositive(options.maxBatches, 'options.maxBatches', { integer: true });
     checkTimeout(options.timeoutMs, 'options.timeoutMs');
     return this.#actor.ask({ type: 'pullMany', consumerId, maxBatches: options.maxBatches, timeoutMs: options.timeoutMs });
+  }
+
+  /**
+   * Reserve room for `bytes` of data that is still arriving; pending while the buffer is
+   * full. Pass the same count as `reservedBytes` when publishing it, or `release()` it.
+   */
+  reserve(bytes: number): Promise<void> {
+    checkNonNegativeInteger(bytes, 'bytes');
+    return this.#actor.ask({ type: 'reserve', bytes });
+  }
+
+  release(bytes: number): Promise<void> {
+    checkNonNegativeInteger(bytes, 'bytes');
+    return this.#actor.ask({ type: 'release', bytes });
   }
 
   /** No more batches will be published; consumers end once they have the rest. */
@@ -250,6 +268,13 @@ function coordinatorBehavior(streamId: string, limits: StreamLimits): Behavior<C
             break;
           case 'pullMany':
             buffer.pullMany(msg.consumerId, msg.maxBatches, msg.timeoutMs, msg.reply);
+            break;
+          case 'reserve':
+            buffer.reserve(msg.bytes, msg.reply);
+            break;
+          case 'release':
+            buffer.release(msg.bytes);
+            msg.reply.resolve();
             break;
           case 'complete':
             buffer.complete();

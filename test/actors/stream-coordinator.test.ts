@@ -181,6 +181,22 @@ test('pullMany takes several batches; they count against the limits until the ne
   assert.throws(() => c.pullMany('a', { maxBatches: 0 }), /options\.maxBatches must be a positive integer/);
 });
 
+test('reserve: room for staged data is pending while full and counted until published', async ({ rt }) => {
+  const c = StreamCoordinator.create({ maxBufferedBytes: 1000, runtime: rt });
+  const reg = c.register({ consumerId: 'a' });
+  await c.reserve(1000); // empty buffer: granted
+  const second = c.reserve(400);
+  assert.is(await settledState(second), 'pending');
+  assert.is((await c.getStats()).reservedBytes, 1000);
+  await c.publish(bytesBatch(1000), { reservedBytes: 1000 });
+  await reg;
+  assert.is(await settledState(second), 'pending'); // the 1000 bytes are now buffered
+  await c.pull('a');
+  await second;
+  await c.release(400);
+  assert.is((await c.getStats()).reservedBytes, 0);
+});
+
 test('pull with a timeout answers timeout, then the batch once it comes', async ({ rt }) => {
   const c = StreamCoordinator.create({ runtime: rt });
   const reg = c.register({ consumerId: 'a' });
