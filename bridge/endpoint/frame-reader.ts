@@ -3,13 +3,16 @@ import { HEADER_BYTES, frameTypeName, isFrameType, type Frame } from './frame.js
 import { ProtocolError } from './errors.js';
 
 /**
- * Reads frames off a socket, pulling bytes only while a frame is being awaited. Between calls to
- * next() the socket is paused, so a caller busy with a frame (a stage() waiting for room) stops
- * reading: the kernel buffers fill and TCP pushes back on the sender.
+ * Reads frames off a socket, reading ahead at most `readAheadBytes` beyond the frame being
+ * awaited. A caller busy with a frame (a stage() waiting for room) therefore stops the socket once
+ * that much is buffered: the kernel buffers fill and TCP pushes back on the sender. The read-ahead
+ * spares a pause/resume per frame when the caller keeps up.
  */
 export class FrameReader {
   readonly #socket: Socket;
   readonly #maxPayload: number;
+  readonly #readAhead: number;
+  #needed = 0;
   #chunks: Buffer[] = [];
   #buffered = 0;
   #ended = false;
@@ -17,13 +20,15 @@ export class FrameReader {
   #wake: (() => void) | undefined;
   #discarding = false;
 
-  constructor(socket: Socket, maxPayload: number) {
+  constructor(socket: Socket, maxPayload: number, readAheadBytes = 1 << 20) {
     this.#socket = socket;
     this.#maxPayload = maxPayload;
+    this.#readAhead = readAheadBytes;
     socket.on('data', (chunk: Buffer) => {
       if (this.#discarding) return;
       this.#chunks.push(chunk);
       this.#buffered += chunk.length;
+      if (this.#buffered >= this.#needed + this.#readAhead) socket.pause();
       this.#notify();
     });
     socket.on('end', () => {
@@ -76,6 +81,7 @@ export class FrameReader {
   }
 
   async #fill(n: number): Promise<boolean> {
+    this.#needed = n;
     while (this.#buffered < n) {
       if (this.#error) throw this.#error;
       if (this.#ended) return false;
@@ -84,7 +90,8 @@ export class FrameReader {
         this.#socket.resume();
       });
     }
-    this.#socket.pause();
+    this.#needed = 0;
+    if (this.#buffered >= this.#readAhead) this.#socket.pause();
     return true;
   }
 

@@ -1,6 +1,5 @@
 package io.drls.spark;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.Channels;
 
@@ -21,7 +20,7 @@ final class ArrowBatchEncoder implements AutoCloseable {
   private final VectorSchemaRoot root;
   private final ArrowWriter writer;
   private final int maxRows;
-  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
+  private final IpcBuffer buffer = new IpcBuffer(1 << 16);
   private int rowsInBatch;
 
   ArrowBatchEncoder(StructType schema, String timeZoneId, int maxRows, String owner) {
@@ -42,8 +41,11 @@ final class ArrowBatchEncoder implements AutoCloseable {
     return rowsInBatch;
   }
 
-  /** Serializes the pending rows as one IPC stream and starts a new batch. */
-  byte[] finish() throws IOException {
+  /**
+   * Serializes the pending rows as one IPC stream and starts a new batch. The returned buffer is
+   * reused by the next call: send it (or copy it) before adding more rows.
+   */
+  IpcBuffer finish() throws IOException {
     writer.finish();
     buffer.reset();
     try (ArrowStreamWriter ipc = new ArrowStreamWriter(root, null, Channels.newChannel(buffer))) {
@@ -53,7 +55,7 @@ final class ArrowBatchEncoder implements AutoCloseable {
     }
     writer.reset();
     rowsInBatch = 0;
-    return buffer.toByteArray();
+    return buffer;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.drls.spark;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +11,7 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.ArrowUtils;
 import org.apache.spark.sql.vectorized.ArrowColumnVector;
@@ -60,7 +62,9 @@ final class DrlsColumnarReader implements PartitionReader<ColumnarBatch> {
       current = new ArrowStreamReader(new ByteArrayInputStream(f.payload()), allocator);
       VectorSchemaRoot root = current.getVectorSchemaRoot();
       StructType got = ArrowSchemas.toSpark(root.getSchema());
-      if (!got.equals(schema)) {
+      // Nullability may differ batch to batch (Arrow JS marks most fields nullable); types and
+      // names may not, or the column vectors would not be what Spark planned for.
+      if (!DataType.equalsStructurally(got, schema, true) || !Arrays.equals(got.fieldNames(), schema.fieldNames())) {
         throw new IllegalStateException("drls stream \"" + options.streamId() + "\": batch " + batchId
             + " has schema " + got.simpleString() + " but the stream's schema is " + schema.simpleString());
       }
@@ -97,5 +101,4 @@ final class DrlsColumnarReader implements PartitionReader<ColumnarBatch> {
       allocator.close();
     }
   }
-
 }

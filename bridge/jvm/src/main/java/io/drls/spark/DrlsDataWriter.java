@@ -48,10 +48,10 @@ final class DrlsDataWriter implements DataWriter<InternalRow> {
   }
 
   private void emit() throws IOException {
-    byte[] ipc = encoder.finish();
+    IpcBuffer ipc = encoder.finish();
     batches++;
     if (!options.useJvmSink()) {
-      kept.add(ipc);
+      kept.add(ipc.copy());
       return;
     }
     if (connection == null) {
@@ -62,7 +62,7 @@ final class DrlsDataWriter implements DataWriter<InternalRow> {
       hello.put("taskId", taskId);
       connection = WireConnection.open(options, "write", hello);
     }
-    connection.send(FrameType.DATA, ipc);
+    connection.send(FrameType.DATA, ipc.array(), 0, ipc.length());
   }
 
   @Override
