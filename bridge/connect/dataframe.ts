@@ -107,6 +107,14 @@ export class DataFrame {
     return res.isStreaming?.isStreaming ?? false;
   }
 
+  /** Name this DataFrame for SQL in this session: `spark.sql('SELECT * FROM name')`. */
+  async createOrReplaceTempView(name: string): Promise<void> {
+    requireStrings('createOrReplaceTempView', [name]);
+    await this.#ctx.client.command({
+      command: { createDataframeView: { input: this.plan, name, isGlobal: false, replace: true } },
+    });
+  }
+
   get write(): DataFrameWriter {
     return new DataFrameWriter(this.#ctx, this.plan);
   }

@@ -73,6 +73,7 @@ export interface StreamingQueryCommand {
 
 export interface Command {
   sqlCommand?: { input: Relation };
+  createDataframeView?: { input: Relation; name: string; isGlobal: boolean; replace: boolean };
   writeOperation?: WriteOperation;
   writeStreamOperationStart?: WriteStreamOperationStart;
   streamingQueryCommand?: StreamingQueryCommand;

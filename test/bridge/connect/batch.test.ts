@@ -76,6 +76,8 @@ test('transformations and actions: select, selectExpr, filter, withColumn, limit
   const t = await df.select('next').limit(3).collect();
   assert.equal(Array.from(column(t, 'next').toArray() as BigInt64Array), [1n, 101n, 401n]);
   assert.is(await df.isStreaming(), false);
+  await df.createOrReplaceTempView('drls_squares');
+  assert.is(await (await spark.sql('SELECT * FROM drls_squares WHERE id > 50')).count(), 4);
   const shown = await spark.range(2).show();
   assert.match(shown, '| id|');
 });
