@@ -20,6 +20,8 @@ export interface ConnectOptions {
    * session idle for 60 minutes. Default 5 minutes.
    */
   keepAliveMs?: number;
+  /** How long the server may take to give its first answer; default 15 000 ms. */
+  connectTimeoutMs?: number;
   /** Run after the session is released by stop() (initSpark uses it to stop its server). */
   onStop?: () => Promise<void>;
 }
@@ -28,7 +30,7 @@ export interface ConnectOptions {
 const MAX_LOCAL_RELATION = 120 * 2 ** 20;
 
 /** How long connect() waits for the server's first answer before calling it unreachable. */
-const FIRST_ANSWER_MS = 10_000;
+const FIRST_ANSWER_MS = 15_000;
 
 /** A Spark Connect session: the entry point for DataFrames, reads, streams and conf. */
 export class SparkSession {
@@ -64,10 +66,14 @@ export class SparkSession {
     if (opts.keepAliveMs !== undefined && !(Number.isFinite(opts.keepAliveMs) && opts.keepAliveMs > 0)) {
       throw new InvalidArgumentError(`keepAliveMs must be a number of milliseconds > 0, got ${String(opts.keepAliveMs)}`);
     }
+    const timeoutMs = opts.connectTimeoutMs ?? FIRST_ANSWER_MS;
+    if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+      throw new InvalidArgumentError(`connectTimeoutMs must be a number of milliseconds > 0, got ${String(opts.connectTimeoutMs)}`);
+    }
     const client = new ConnectClient(remote, opts.protosDir);
     let version: string;
     try {
-      version = await firstAnswer(client);
+      version = await firstAnswer(client, timeoutMs);
     } catch (err) {
       await client.close();
       throw err;
@@ -173,13 +179,13 @@ export class SparkSession {
   }
 }
 
-async function firstAnswer(client: ConnectClient): Promise<string> {
+async function firstAnswer(client: ConnectClient, timeoutMs: number): Promise<string> {
   const answer = client.analyze({ sparkVersion: {} });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(client.toError({ code: 4, details: `no answer within ${FIRST_ANSWER_MS} ms` })),
-      FIRST_ANSWER_MS,
+      () => reject(client.toError({ code: 4, details: `no answer within ${timeoutMs} ms` })),
+      timeoutMs,
     );
   });
   try {

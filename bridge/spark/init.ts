@@ -102,7 +102,13 @@ async function start(opts: ValidOptions): Promise<SparkSession> {
     rmSync(scratch, { recursive: true, force: true });
   };
   try {
-    const session = await SparkSession.connect({ remote: server.address, protosDir: install.protosDir, onStop: stopServer });
+    // Our own server already answers on its port; on a busy machine its first reply can be slow.
+    const session = await SparkSession.connect({
+      remote: server.address,
+      protosDir: install.protosDir,
+      connectTimeoutMs: opts.startTimeoutMs,
+      onStop: stopServer,
+    });
     current = { session, server };
     return session;
   } catch (err) {
