@@ -34,3 +34,15 @@ export {
   type RunSummary,
   type TransferMode,
 } from './workers/index.js';
+export {
+  fromSparkStreaming,
+  toSparkStreaming,
+  BridgedStreamingQuery,
+  type FromSparkStreamingOptions,
+  type ForwardStream,
+  type ToSparkStreamingOptions,
+  type ReverseStream,
+  type ReverseStreamHandle,
+  type EndpointAddressOptions,
+} from './bridge/streaming/index.js';
+export { JvmBridge, type JvmBridgeOptions } from './actors/jvm-bridge.js';

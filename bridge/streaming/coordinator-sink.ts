@@ -1,0 +1,75 @@
+import { tableFromIPC, type RecordBatch } from 'apache-arrow';
+import type { StreamCoordinator } from '../../actors/stream-coordinator.js';
+import type { CommitResult, CommittedPartition, SinkTarget } from '../endpoint/index.js';
+
+interface Staged {
+  bytes: number;
+  readonly ipc: Uint8Array[];
+}
+
+/**
+ * The forward path's target: Spark tasks stage Arrow IPC for (epoch, partition, attempt);
+ * the driver's commit publishes the epoch as one micro-batch, one entry per Spark partition,
+ * taken from the committed attempts only. Staging reserves room in the coordinator first,
+ * so a full coordinator stops the endpoint reading, and TCP pushes back on the executors.
+ */
+export class CoordinatorSink implements SinkTarget {
+  readonly #coordinator: StreamCoordinator;
+  readonly #epochs = new Map<number, Map<string, Staged>>();
+
+  constructor(coordinator: StreamCoordinator) {
+    this.#coordinator = coordinator;
+  }
+
+  async stage(epoch: number, partition: number, attempt: number, ipc: Uint8Array): Promise<void> {
+    await this.#coordinator.reserve(ipc.byteLength);
+    let attempts = this.#epochs.get(epoch);
+    if (!attempts) this.#epochs.set(epoch, (attempts = new Map()));
+    const key = `${partition}:${attempt}`;
+    let staged = attempts.get(key);
+    if (!staged) attempts.set(key, (staged = { bytes: 0, ipc: [] }));
+    staged.bytes += ipc.byteLength;
+    staged.ipc.push(ipc);
+  }
+
+  async commitEpoch(epoch: number, partitions: readonly CommittedPartition[]): Promise<CommitResult> {
+    const attempts = this.#epochs.get(epoch) ?? new Map<string, Staged>();
+    this.#epochs.delete(epoch);
+    const width = partitions.reduce((w, p) => Math.max(w, p.partition + 1), 0);
+    const entries: RecordBatch[][] = Array.from({ length: width }, () => []);
+    let reserved = 0;
+    let any = false;
+    for (const p of partitions) {
+      const key = `${p.partition}:${p.attempt}`;
+      const staged = attempts.get(key);
+      attempts.delete(key);
+      if (!staged) continue;
+      reserved += staged.bytes;
+      for (const ipc of staged.ipc) {
+        for (const batch of tableFromIPC(ipc).batches) {
+          entries[p.partition]!.push(batch);
+          any = true;
+        }
+      }
+    }
+    // Attempts Spark did not commit (retried or speculative tasks) are dropped here.
+    let dropped = 0;
+    for (const staged of attempts.values()) dropped += staged.bytes;
+    if (dropped > 0) await this.#coordinator.release(dropped);
+    if (!any) {
+      if (reserved > 0) await this.#coordinator.release(reserved);
+      return { duplicate: false, batchId: -1 };
+    }
+    const batchId = await this.#coordinator.publish({ partitions: entries }, { reservedBytes: reserved });
+    return { duplicate: false, batchId };
+  }
+
+  async abortEpoch(epoch: number): Promise<void> {
+    const attempts = this.#epochs.get(epoch);
+    this.#epochs.delete(epoch);
+    if (!attempts) return;
+    let bytes = 0;
+    for (const staged of attempts.values()) bytes += staged.bytes;
+    if (bytes > 0) await this.#coordinator.release(bytes);
+  }
+}

@@ -1,0 +1,91 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { InvalidArgumentError } from '../../errors.js';
+import { StreamCoordinator } from '../../actors/stream-coordinator.js';
+import type { StreamingIterator } from '../../actors/streaming-iterator.js';
+import { JvmBridge } from '../../actors/jvm-bridge.js';
+import type { DataFrame } from '../connect/index.js';
+import { BridgedStreamingQuery, watchQuery } from './bridged-query.js';
+import { CoordinatorSink } from './coordinator-sink.js';
+import { checkDrainTimeout, checkOptionalString, type StreamLimitOptions, type WriteQueryOptions } from './options.js';
+
+export interface FromSparkStreamingOptions extends StreamLimitOptions, WriteQueryOptions {
+  /**
+   * true: executors send their partitions straight to Node. false (the default, for small
+   * streams): all data goes through one driver-side connection.
+   */
+  useJvmSink?: boolean;
+}
+
+export interface ForwardStream {
+  /** `for await (const batch of iterator)`: Arrow record batches, in order per partition. */
+  readonly iterator: StreamingIterator;
+  readonly query: BridgedStreamingQuery;
+  /** The stream's coordinator: for createPartitionedIterators, stats, monitoring. */
+  readonly coordinator: StreamCoordinator;
+}
+
+/** How long query.stop() waits for Spark before closing the stream's sockets under it. */
+const SPARK_STOP_GRACE_MS = 5000;
+
+/**
+ * Stream a Spark Structured Streaming DataFrame into Node: Spark writes it with the drls
+ * connector (`format('drls')`) to this process's endpoint, one coordinator micro-batch per
+ * Spark epoch with one entry per Spark partition, exactly once.
+ */
+export async function fromSparkStreaming(streamingDf: DataFrame, options: FromSparkStreamingOptions = {}): Promise<ForwardStream> {
+  if (!streamingDf || typeof (streamingDf as { writeStream?: unknown }).writeStream !== 'object') {
+    throw new InvalidArgumentError('streamingDf must be a streaming DataFrame from spark.readStream');
+  }
+  const { useJvmSink = false, endpoint = {} } = options;
+  if (typeof useJvmSink !== 'boolean') throw new InvalidArgumentError(`options.useJvmSink must be a boolean, got ${JSON.stringify(useJvmSink)}`);
+  checkOptionalString(options.checkpointLocation, 'options.checkpointLocation');
+  checkOptionalString(options.queryName, 'options.queryName');
+  checkOptionalString(endpoint.advertisedHost, 'options.endpoint.advertisedHost');
+
+  const coordinator = StreamCoordinator.create(options);
+  const iterator = coordinator.iterator();
+  const bridge = JvmBridge.get({ runtime: options.runtime, host: endpoint.host, port: endpoint.port });
+  let registered = false;
+  try {
+    const registration = await bridge.register(coordinator.streamId, { sink: new CoordinatorSink(coordinator) });
+    registered = true;
+    const connector: Record<string, string> = { ...registration.connectorOptions(), useJvmSink: String(useJvmSink) };
+    if (endpoint.advertisedHost) connector.host = endpoint.advertisedHost;
+    const writer = streamingDf.writeStream.format('drls').options(connector).outputMode(options.outputMode ?? 'append');
+    if (options.trigger) writer.trigger(options.trigger);
+    // Spark insists on a checkpoint for a custom sink; a fresh temporary one suits a local
+    // Spark. Give your own (reachable by the cluster) to survive restarts.
+    writer.checkpointLocation(options.checkpointLocation ?? (await mkdtemp(join(tmpdir(), `drls-checkpoint-${coordinator.streamId}-`))));
+    if (options.queryName) writer.queryName(options.queryName);
+    const query = await writer.start();
+    const watcher = watchQuery(query, coordinator);
+
+    let stopping: Promise<void> | undefined;
+    const stop = (drainTimeoutMs: number): Promise<void> =>
+      (stopping ??= (async () => {
+        checkDrainTimeout(drainTimeoutMs);
+        await watcher.stop();
+        // A task blocked by backpressure may not notice Spark's stop; closing the stream's
+        // sockets after a grace period unblocks it.
+        const sparkStopped = query.stop().catch(() => undefined);
+        const inTime = await Promise.race([sparkStopped.then(() => true), delay(SPARK_STOP_GRACE_MS, false, { ref: false })]);
+        await bridge.unregister(coordinator.streamId).catch(() => undefined);
+        if (!inTime) await sparkStopped;
+        try {
+          await coordinator.complete();
+          if ((await coordinator.getStats()).numConsumers > 0) await coordinator.waitForDrain({ timeoutMs: drainTimeoutMs });
+        } finally {
+          coordinator.remove();
+        }
+      })());
+    return { iterator, query: new BridgedStreamingQuery(query, stop), coordinator };
+  } catch (err) {
+    if (registered) await bridge.unregister(coordinator.streamId).catch(() => undefined);
+    await iterator.close();
+    coordinator.remove();
+    throw err;
+  }
+}

@@ -1,0 +1,42 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { TimeoutError } from '../../errors.js';
+import type { StreamCoordinator } from '../../actors/stream-coordinator.js';
+import type { SparkSession, StreamingQuery } from '../connect/index.js';
+
+const POLL_MS = 250;
+
+/** The batch id a query's progress says it has read of stream `streamId` through, -1 if none. */
+async function readThrough(query: StreamingQuery, streamId: string): Promise<number> {
+  const progress = await query.lastProgress().catch(() => null);
+  let through = -1;
+  for (const source of progress?.sources ?? []) {
+    if (source.description !== `drls[${streamId}]` || typeof source.endOffset !== 'string') continue;
+    const offset = JSON.parse(source.endOffset) as { batchId?: number };
+    if (typeof offset.batchId === 'number') through = Math.max(through, offset.batchId);
+  }
+  return through;
+}
+
+/**
+ * Wait until Spark has processed every batch of a completed reverse stream. Spark tells a
+ * source that a batch is committed only when it starts the next one, so the last batch is
+ * never acknowledged while no new data comes; a finished micro-batch in the query's
+ * progress says the same thing, and is asked for a few times a second.
+ */
+export async function waitForSparkRead(
+  spark: SparkSession,
+  coordinator: StreamCoordinator,
+  ownQuery: StreamingQuery | undefined,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const latest = await coordinator.latestBatchId();
+  for (;;) {
+    const stats = await coordinator.getStats();
+    if (stats.bufferSize === 0 || latest < 0) return;
+    const queries = ownQuery ? [ownQuery] : await spark.streams.active();
+    for (const q of queries) if ((await readThrough(q, coordinator.streamId)) >= latest) return;
+    if (Date.now() >= deadline) throw new TimeoutError(`Spark reading stream "${coordinator.streamId}"`, timeoutMs);
+    await delay(POLL_MS, undefined, { ref: false });
+  }
+}

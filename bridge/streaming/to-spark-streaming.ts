@@ -1,0 +1,109 @@
+import { InvalidArgumentError } from '../../errors.js';
+import { StreamCoordinator } from '../../actors/stream-coordinator.js';
+import { Producer, type ArrowSource } from '../../actors/producer.js';
+import { JvmBridge } from '../../actors/jvm-bridge.js';
+import type { DataFrame, OptionValue, SparkSession, StreamingQuery } from '../connect/index.js';
+import { watchQuery } from './bridged-query.js';
+import { waitForSparkRead } from './spark-read-progress.js';
+import { CoordinatorSource } from './coordinator-source.js';
+import { checkDrainTimeout, checkOptionalString, type StreamLimitOptions, type WriteQueryOptions } from './options.js';
+
+export interface ToSparkStreamingOptions extends StreamLimitOptions, WriteQueryOptions {
+  /** With `format`, the write starts at once (as in the seed's example) and `query` is returned. */
+  format?: string;
+  /** Options of that write (`path`, `truncate`...). */
+  options?: Record<string, OptionValue>;
+}
+
+export interface ReverseStreamHandle {
+  readonly streamId: string;
+  readonly coordinator: StreamCoordinator;
+  /** The source's error, once the producer failed on it; null otherwise. */
+  readonly producerError: Error | null;
+  /**
+   * Stop reading the source, complete the stream, wait up to `drainTimeoutMs` (default 30 s)
+   * for Spark to commit what is buffered, stop the write started here (if any), remove the stream.
+   */
+  stop(options?: { drainTimeoutMs?: number }): Promise<void>;
+}
+
+export interface ReverseStream {
+  /** A streaming DataFrame any sink accepts. */
+  readonly df: DataFrame;
+  readonly handle: ReverseStreamHandle;
+  /** The write query, when `format` was given. */
+  readonly query: StreamingQuery | undefined;
+}
+
+/**
+ * Stream Arrow data made in Node into Spark: a producer drains `source` into a coordinator,
+ * and `spark.readStream.format('drls')` reads it batch by batch, offsets being batch ids;
+ * what Spark commits is freed.
+ */
+export async function toSparkStreaming(source: ArrowSource, spark: SparkSession, options: ToSparkStreamingOptions = {}): Promise<ReverseStream> {
+  if (!spark || typeof (spark as { readStream?: unknown }).readStream !== 'object') {
+    throw new InvalidArgumentError('spark must be a SparkSession (from initSpark())');
+  }
+  const { endpoint = {} } = options;
+  checkOptionalString(options.format, 'options.format');
+  checkOptionalString(options.checkpointLocation, 'options.checkpointLocation');
+  checkOptionalString(endpoint.advertisedHost, 'options.endpoint.advertisedHost');
+
+  const coordinator = StreamCoordinator.create(options);
+  const target = new CoordinatorSource(coordinator);
+  const producer = Producer.start(source, coordinator, { runtime: options.runtime });
+  const bridge = JvmBridge.get({ runtime: options.runtime, host: endpoint.host, port: endpoint.port });
+  let producerError: Error | null = null;
+  producer.done.catch((err: Error) => (producerError = err));
+
+  try {
+    const registration = await bridge.register(coordinator.streamId, { source: target });
+    const connector: Record<string, string> = { ...registration.connectorOptions() };
+    if (endpoint.advertisedHost) connector.host = endpoint.advertisedHost;
+    const df = spark.readStream.format('drls').options(connector).load();
+
+    let query: StreamingQuery | undefined;
+    if (options.format) {
+      const writer = df.writeStream.format(options.format).outputMode(options.outputMode ?? 'append');
+      if (options.options) writer.options(options.options);
+      if (options.trigger) writer.trigger(options.trigger);
+      if (options.checkpointLocation) writer.checkpointLocation(options.checkpointLocation);
+      if (options.queryName) writer.queryName(options.queryName);
+      query = await writer.start();
+    }
+    const watcher = query ? watchQuery(query, coordinator) : undefined;
+
+    let stopping: Promise<void> | undefined;
+    const handle: ReverseStreamHandle = {
+      streamId: coordinator.streamId,
+      coordinator,
+      get producerError() {
+        return producerError;
+      },
+      stop(opts = {}) {
+        return (stopping ??= (async () => {
+          const drainTimeoutMs = checkDrainTimeout(opts.drainTimeoutMs ?? 30_000);
+          await producer.stop();
+          try {
+            if (coordinator.alive) {
+              await coordinator.complete();
+              await producer.done.catch(() => undefined);
+              await waitForSparkRead(spark, coordinator, query, drainTimeoutMs);
+            }
+          } finally {
+            await watcher?.stop();
+            await query?.stop().catch(() => undefined);
+            await bridge.unregister(coordinator.streamId).catch(() => undefined);
+            coordinator.remove();
+          }
+        })());
+      },
+    };
+    return { df, handle, query };
+  } catch (err) {
+    await producer.stop();
+    await bridge.unregister(coordinator.streamId).catch(() => undefined);
+    coordinator.remove();
+    throw err;
+  }
+}

@@ -1,0 +1,173 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtemp } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RecordBatch } from 'apache-arrow';
+import { fromSparkStreaming, createPartitionedIterators, JvmBridge, type StreamingIterator } from '../../../streaming.js';
+import type { DrlsError } from '../../../errors.js';
+import { getSpark } from '../../support/spark.js';
+
+const test = suite('fromSparkStreaming (real Spark)');
+
+/** Values of a bigint column, as numbers. */
+const longs = (batch: RecordBatch, column: string): number[] => Array.from(batch.getChild(column)!.toArray() as BigInt64Array, Number);
+
+/** Consume an iterator to its end, keeping each partition's `value`s in arrival order. */
+async function consume(it: StreamingIterator, onRows?: (seen: number) => void): Promise<Map<number, number[]>> {
+  const byPartition = new Map<number, number[]>();
+  let seen = 0;
+  for await (const e of it.entries()) {
+    const values = longs(e.batch, 'value');
+    byPartition.set(e.partition, [...(byPartition.get(e.partition) ?? []), ...values]);
+    seen += values.length;
+    onRows?.(seen);
+  }
+  return byPartition;
+}
+
+function assertExactlyOnceInOrder(byPartition: Map<number, number[]>, minRows: number): void {
+  const all = [...byPartition.values()].flat().sort((a, b) => a - b);
+  assert.ok(all.length >= minRows, `expected at least ${minRows} rows, got ${all.length}`);
+  assert.equal(all, Array.from({ length: all.length }, (_, i) => i), 'every value 0..n-1 exactly once');
+  for (const [p, values] of byPartition) {
+    assert.equal(values, [...values].sort((a, b) => a - b), `partition ${p} in order`);
+  }
+}
+
+for (const useJvmSink of [false, true]) {
+  test(`a rate stream arrives complete, in order per partition, every value once (useJvmSink=${useJvmSink})`, async () => {
+    const spark = await getSpark();
+    const df = spark.readStream.format('rate').option('rowsPerSecond', 2000).option('numPartitions', 3).load();
+    const { iterator, query, coordinator } = await fromSparkStreaming(df, { useJvmSink, trigger: { processingTime: '200 milliseconds' } });
+    let stopped: Promise<void> | undefined;
+    const result = await consume(iterator, (seen) => {
+      if (seen >= 3000) stopped ??= query.stop({ drainTimeoutMs: 30_000 });
+    });
+    await stopped;
+    assert.equal([...result.keys()].sort(), [0, 1, 2], 'one entry per Spark partition');
+    assertExactlyOnceInOrder(result, 3000);
+    assert.not.ok(coordinator.alive, 'stop() removed the coordinator');
+  });
+}
+
+test('a file stream over parquet files arrives complete; the query ending completes the stream', async () => {
+  const spark = await getSpark();
+  const dir = await mkdtemp(join(tmpdir(), 'drls-files-'));
+  await (await spark.sql('select id as value from range(0, 5000)')).write.mode('overwrite').parquet(join(dir, 'data'));
+  const df = spark.readStream.format('parquet').schema('value BIGINT').option('maxFilesPerTrigger', 1).load(join(dir, 'data'));
+  const { iterator, coordinator } = await fromSparkStreaming(df, { trigger: { availableNow: true }, useJvmSink: true });
+  const result = await consume(iterator);
+  assertExactlyOnceInOrder(result, 5000);
+  assert.is([...result.values()].flat().length, 5000);
+  coordinator.remove();
+});
+
+test('partitioned consumers split the real Spark partitions', async () => {
+  const spark = await getSpark();
+  const df = spark.readStream.format('rate').option('rowsPerSecond', 1000).option('numPartitions', 4).load();
+  const { query, coordinator, iterator } = await fromSparkStreaming(df, { useJvmSink: true, trigger: { processingTime: '200 milliseconds' } });
+  await iterator.close(); // only the partitioned consumers below
+  const consumers = createPartitionedIterators({ coordinator, numConsumers: 2, numPartitions: 4 });
+  const seen = consumers.map(() => new Set<number>());
+  let total = 0;
+  let stopped: Promise<void> | undefined;
+  await Promise.all(
+    consumers.map(async (it, i) => {
+      for await (const e of it.entries()) {
+        seen[i]!.add(e.partition);
+        total += e.batch.numRows;
+        if (total >= 1500) stopped ??= query.stop({ drainTimeoutMs: 30_000 });
+      }
+    }),
+  );
+  await stopped;
+  assert.equal([...seen[0]!].sort(), [0, 2]);
+  assert.equal([...seen[1]!].sort(), [1, 3]);
+});
+
+test('end-to-end backpressure: with maxBufferedBatches = 2 and a slow consumer the buffer stays within its limit', async () => {
+  const spark = await getSpark();
+  const df = spark.readStream.format('rate').option('rowsPerSecond', 5000).option('numPartitions', 2).load();
+  const { iterator, query, coordinator } = await fromSparkStreaming(df, {
+    maxBufferedBatches: 2,
+    useJvmSink: true,
+    trigger: { processingTime: '100 milliseconds' },
+  });
+  let maxBuffered = 0;
+  let batches = 0;
+  let stopped: Promise<void> | undefined;
+  for await (const micro of iterator.microBatches()) {
+    const s = await coordinator.getStats();
+    maxBuffered = Math.max(maxBuffered, s.bufferSize);
+    batches++;
+    // A deliberately slow consumer: Spark must wait for it, not pile data up in Node.
+    await new Promise((r) => setTimeout(r, 300));
+    void micro;
+    if (batches === 8) stopped = query.stop({ drainTimeoutMs: 30_000 });
+  }
+  await stopped;
+  assert.ok(maxBuffered <= 2, `buffer held ${maxBuffered} batches`);
+  assert.ok(batches >= 8);
+});
+
+test('a failing Spark query ends the iterator with an error, within seconds', async () => {
+  const spark = await getSpark();
+  const df = spark.readStream.format('rate').option('rowsPerSecond', 100).load().selectExpr("raise_error('deliberate failure') as value");
+  const { iterator, query } = await fromSparkStreaming(df, { trigger: { processingTime: '200 milliseconds' } });
+  try {
+    for await (const _ of iterator) assert.unreachable('no batch should arrive');
+    assert.unreachable('the iterator must throw');
+  } catch (err) {
+    assert.is((err as DrlsError).code, 'DRLS_STREAM_FAILED');
+    assert.match((err as Error).message, 'deliberate failure');
+  }
+  await query.stop({ drainTimeoutMs: 1000 }).catch(() => undefined);
+});
+
+test('a wrong secret and garbage bytes are refused while a healthy stream carries on', async () => {
+  const spark = await getSpark();
+  const df = spark.readStream.format('rate').option('rowsPerSecond', 1000).option('numPartitions', 2).load();
+  const { iterator, query, coordinator } = await fromSparkStreaming(df, { useJvmSink: true, trigger: { processingTime: '200 milliseconds' } });
+  const { host, port } = await JvmBridge.get().address();
+  const exchange = (bytes: Buffer): Promise<Buffer> =>
+    new Promise((resolve) => {
+      const socket = connect(port, host, () => socket.end(bytes));
+      const chunks: Buffer[] = [];
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('close', () => resolve(Buffer.concat(chunks)));
+      socket.on('error', () => resolve(Buffer.concat(chunks)));
+    });
+  const frame = (type: number, json: object): Buffer => {
+    const payload = Buffer.from(JSON.stringify(json));
+    const head = Buffer.alloc(5);
+    head.writeUInt8(type, 0);
+    head.writeUInt32BE(payload.length, 1);
+    return Buffer.concat([head, payload]);
+  };
+  let rows = 0;
+  let checked = false;
+  let stopped: Promise<void> | undefined;
+  for await (const batch of iterator) {
+    rows += batch.numRows;
+    if (!checked && rows > 0) {
+      checked = true;
+      const wrong = await exchange(frame(0x01, { version: 1, role: 'commit', streamId: coordinator.streamId, secret: 'not-the-secret' }));
+      assert.match(wrong.toString('latin1'), 'DRLS_AUTH_FAILED');
+      await exchange(Buffer.from('GET / HTTP/1.1\r\n\r\n garbage \x00\xff'));
+      const before = (await coordinator.getStats()).batchesPublished;
+      // The healthy stream goes on after both refusals.
+      for await (const more of iterator) {
+        rows += more.numRows;
+        if ((await coordinator.getStats()).batchesPublished > before + 2) break;
+      }
+      stopped = query.stop({ drainTimeoutMs: 5000 });
+      break;
+    }
+  }
+  await stopped;
+  assert.ok(checked);
+});
+
+test.run();
