@@ -16,6 +16,11 @@ export const PROTOCOL_VERSION = 1;
 export interface EndpointOptions {
   /** Interface to bind; `127.0.0.1` by default. Use `0.0.0.0` (or a host address) for a cluster. */
   host?: string;
+  /**
+   * The host the connector is told to dial (connectorOptions().host): for a cluster, an address
+   * of this machine the executors reach. Defaults to `host`, or 127.0.0.1 when `host` is a wildcard.
+   */
+  advertisedHost?: string;
   /** Port to bind; 0 (the default) picks a free port. */
   port?: number;
   /** Where refused and broken connections are logged, one line each; console.warn by default. */
@@ -67,12 +72,14 @@ export class BridgeEndpoint {
   readonly #maxFrameBytes: number;
   readonly #helloTimeoutMs: number;
   readonly #host: string;
+  readonly #advertisedHost: string;
   #port = 0;
   #closed = false;
 
-  private constructor(server: Server, host: string, logger: EndpointLogger, maxFrameBytes: number, helloTimeoutMs: number) {
+  private constructor(server: Server, host: string, advertisedHost: string, logger: EndpointLogger, maxFrameBytes: number, helloTimeoutMs: number) {
     this.#server = server;
     this.#host = host;
+    this.#advertisedHost = advertisedHost;
     this.#logger = logger;
     this.#maxFrameBytes = maxFrameBytes;
     this.#helloTimeoutMs = helloTimeoutMs;
@@ -82,6 +89,8 @@ export class BridgeEndpoint {
   static async start(options: EndpointOptions = {}): Promise<BridgeEndpoint> {
     const host = options.host ?? '127.0.0.1';
     if (typeof host !== 'string' || host.length === 0) throw new InvalidArgumentError('options.host must be a non-empty string');
+    const advertisedHost = options.advertisedHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+    if (typeof advertisedHost !== 'string' || advertisedHost.length === 0) throw new InvalidArgumentError('options.advertisedHost must be a non-empty string');
     const port = options.port ?? 0;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`options.port must be an integer from 0 to 65535, got ${String(port)}`);
     const maxFrameBytes = options.maxFrameBytes ?? MAX_PAYLOAD_BYTES;
@@ -94,7 +103,7 @@ export class BridgeEndpoint {
     if (typeof logger?.warn !== 'function') throw new InvalidArgumentError('options.logger must have a warn(line) method');
 
     const server = createServer({ noDelay: true });
-    const endpoint = new BridgeEndpoint(server, host, logger, maxFrameBytes, helloTimeoutMs);
+    const endpoint = new BridgeEndpoint(server, host, advertisedHost, logger, maxFrameBytes, helloTimeoutMs);
     server.on('connection', (socket) => endpoint.#accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -134,7 +143,7 @@ export class BridgeEndpoint {
     }
     const entry = new StreamEntry(streamId, secret, options.sink, options.source, lastCommittedEpoch);
     this.#streams.set(streamId, entry);
-    const host = this.#host === '0.0.0.0' || this.#host === '::' ? '127.0.0.1' : this.#host;
+    const host = this.#advertisedHost;
     return {
       streamId,
       secret,

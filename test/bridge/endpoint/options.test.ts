@@ -17,6 +17,7 @@ test('endpoint options are validated and the message names the option', async ()
   await rejects({ port: 70000 }, /options\.port/);
   await rejects({ port: 1.5 }, /options\.port/);
   await rejects({ host: '' }, /options\.host/);
+  await rejects({ advertisedHost: '' }, /options\.advertisedHost/);
   await rejects({ maxFrameBytes: 0 }, /options\.maxFrameBytes/);
   await rejects({ helloTimeoutMs: -1 }, /options\.helloTimeoutMs/);
 });
@@ -29,6 +30,15 @@ test('binds 127.0.0.1 on a free port by default and hands out connector options'
   assert.ok(reg.secret.length >= 32, 'a random secret by default');
   assert.equal(reg.connectorOptions(), { host: '127.0.0.1', port: String(endpoint.port), streamId: 's', secret: reg.secret });
   await endpoint.close();
+});
+
+test('connector options carry the advertised host, for executors on other machines', async () => {
+  const endpoint = await BridgeEndpoint.start({ host: '0.0.0.0', advertisedHost: 'driver.example', logger: { warn: () => undefined } });
+  assert.is(endpoint.register('s', { sink: new RecordingSink() }).connectorOptions().host, 'driver.example');
+  await endpoint.close();
+  const wildcard = await BridgeEndpoint.start({ host: '0.0.0.0', logger: { warn: () => undefined } });
+  assert.is(wildcard.register('s', { sink: new RecordingSink() }).connectorOptions().host, '127.0.0.1');
+  await wildcard.close();
 });
 
 test('register refuses a taken stream id, a missing target and a bad lastCommittedEpoch', async () => {
