@@ -20,7 +20,7 @@ command -v java >/dev/null 2>&1 || die "java not found on PATH: the JVM connecto
 command -v mvn >/dev/null 2>&1 || die "mvn not found on PATH: the JVM connector is built with Maven 3 (e.g. apt-get install maven)"
 
 spark_jars=${DRLS_SPARK_JARS:-$HOME/.cache/drls/spark-4.1.1/jars}
-args=(-B -q -DskipTests -Dstyle.color=never)
+args=(-B -q -DskipTests)
 if [ -f "$spark_jars/spark-sql_2.13-4.1.1.jar" ]; then
   say "building the JVM connector against the Spark jars in $spark_jars"
   args+=("-Dspark.jars.dir=$spark_jars")
@@ -29,7 +29,8 @@ else
 fi
 
 start=$SECONDS
-if ! mvn "${args[@]}" package >&2; then
+# Maven prints colour resets even in batch mode; strip them so logs stay plain.
+if ! mvn "${args[@]}" package 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2; then
   die "Maven build of bridge/jvm failed (see the output above)"
 fi
 [ -f "$jar" ] || die "Maven finished but $jar is missing"
