@@ -29,6 +29,7 @@ final class DrlsColumnarReader implements PartitionReader<ColumnarBatch> {
   private final long batchId;
   private final BufferAllocator allocator;
   private WireConnection connection;
+  private TaskInterruptWatch watch;
   private ArrowStreamReader current;
   private ColumnarBatch batch;
   private boolean done;
@@ -77,6 +78,7 @@ final class DrlsColumnarReader implements PartitionReader<ColumnarBatch> {
 
   private void open() throws IOException {
     connection = WireConnection.open(options, "source", Map.of());
+    watch = TaskInterruptWatch.watch(connection);
     connection.sendJson(FrameType.REQUEST, Map.of("op", "fetch", "batchId", batchId));
     connection.flush();
   }
@@ -96,6 +98,7 @@ final class DrlsColumnarReader implements PartitionReader<ColumnarBatch> {
   public void close() throws IOException {
     try {
       closeCurrent();
+      if (watch != null) watch.close();
       if (connection != null) connection.close();
     } finally {
       allocator.close();

@@ -26,6 +26,7 @@ final class DrlsDataWriter implements DataWriter<InternalRow> {
   private final ArrowBatchEncoder encoder;
   private final List<byte[]> kept = new ArrayList<>();
   private WireConnection connection;
+  private TaskInterruptWatch watch;
   private long rows;
   private int batches;
   private boolean closed;
@@ -61,6 +62,7 @@ final class DrlsDataWriter implements DataWriter<InternalRow> {
       hello.put("attempt", attempt);
       hello.put("taskId", taskId);
       connection = WireConnection.open(options, "write", hello);
+      watch = TaskInterruptWatch.watch(connection);
     }
     connection.send(FrameType.DATA, ipc.array(), 0, ipc.length());
   }
@@ -97,6 +99,7 @@ final class DrlsDataWriter implements DataWriter<InternalRow> {
     if (closed) return;
     closed = true;
     try {
+      if (watch != null) watch.close();
       if (connection != null) connection.close();
     } finally {
       connection = null;
