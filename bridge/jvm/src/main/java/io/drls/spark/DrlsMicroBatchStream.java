@@ -4,17 +4,22 @@ import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
 import org.apache.spark.sql.connector.read.streaming.Offset;
+import org.apache.spark.sql.connector.read.streaming.ReadLimit;
+import org.apache.spark.sql.connector.read.streaming.SupportsTriggerAvailableNow;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * Micro-batches over the coordinator's batch ids: the range (start, end] becomes one input
  * partition per batch, each fetched by an executor straight from Node. A restart resumes from the
  * checkpointed offset; a batch Node no longer holds fails the query (see DrlsColumnarReader).
+ * {@code maxBatchesPerTrigger} caps a micro-batch; {@code Trigger.AvailableNow} reads up to the
+ * batch that was latest when the query started, then stops.
  */
-final class DrlsMicroBatchStream implements MicroBatchStream {
+final class DrlsMicroBatchStream implements MicroBatchStream, SupportsTriggerAvailableNow {
   private final StructType schema;
   private final DrlsOptions options;
   private final SourceClient client;
+  private long availableNowEnd = Long.MAX_VALUE;
 
   DrlsMicroBatchStream(StructType schema, DrlsOptions options) {
     this.schema = schema;
@@ -29,7 +34,30 @@ final class DrlsMicroBatchStream implements MicroBatchStream {
 
   @Override
   public Offset latestOffset() {
+    return new BatchIdOffset(Math.min(client.latest(), availableNowEnd));
+  }
+
+  @Override
+  public Offset latestOffset(Offset start, ReadLimit limit) {
+    long latest = Math.min(client.latest(), availableNowEnd);
+    long from = start == null ? -1 : ((BatchIdOffset) start).batchId();
+    if (options.maxBatchesPerTrigger() > 0) latest = Math.min(latest, from + options.maxBatchesPerTrigger());
+    return new BatchIdOffset(Math.max(latest, from));
+  }
+
+  @Override
+  public ReadLimit getDefaultReadLimit() {
+    return ReadLimit.allAvailable();
+  }
+
+  @Override
+  public Offset reportLatestOffset() {
     return new BatchIdOffset(client.latest());
+  }
+
+  @Override
+  public void prepareForTriggerAvailableNow() {
+    availableNowEnd = client.latest();
   }
 
   @Override

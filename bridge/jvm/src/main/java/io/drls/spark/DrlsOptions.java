@@ -15,6 +15,7 @@ record DrlsOptions(
     String secret,
     boolean useJvmSink,
     int maxRowsPerBatch,
+    int maxBatchesPerTrigger,
     int connectTimeoutMs)
     implements Serializable {
 
@@ -32,8 +33,11 @@ record DrlsOptions(
       throw invalid("option \"useJvmSink\" must be true or false, got \"" + jvmSink + "\"");
     }
     int maxRows = intOption(o, "maxRowsPerBatch", 10_000, 1, Integer.MAX_VALUE);
+    // Source only: how many coordinator batches one micro-batch may take (0 = all available).
+    int maxBatches = intOption(o, "maxBatchesPerTrigger", 0, 0, Integer.MAX_VALUE);
     int connectTimeout = intOption(o, "connectTimeoutMs", 10_000, 1, Integer.MAX_VALUE);
-    return new DrlsOptions(host, port, streamId, secret, jvmSink.equals("true"), maxRows, connectTimeout);
+    return new DrlsOptions(host, port, streamId, secret, jvmSink.equals("true"), maxRows, maxBatches,
+        connectTimeout);
   }
 
   private static int intOption(CaseInsensitiveStringMap o, String name, int dflt, int min, int max) {
@@ -58,6 +62,7 @@ record DrlsOptions(
   public String toString() {
     // Never print the secret.
     return "DrlsOptions[host=" + host + ", port=" + port + ", streamId=" + streamId
-        + ", useJvmSink=" + useJvmSink + ", maxRowsPerBatch=" + maxRowsPerBatch + "]";
+        + ", useJvmSink=" + useJvmSink + ", maxRowsPerBatch=" + maxRowsPerBatch
+        + ", maxBatchesPerTrigger=" + maxBatchesPerTrigger + "]";
   }
 }
