@@ -14,15 +14,19 @@ export const SPARK_READER = 'spark-reader';
 export class CoordinatorSource implements SourceTarget {
   readonly #coordinator: StreamCoordinator;
   readonly #registration: Promise<RegisterResult>;
+  readonly #schema: Schema | undefined;
 
-  constructor(coordinator: StreamCoordinator) {
+  /** `schema`, when known up front, spares Spark's query start from waiting for the first batch. */
+  constructor(coordinator: StreamCoordinator, schema?: Schema) {
     this.#coordinator = coordinator;
+    this.#schema = schema;
     // Registered now, so nothing is collected before Spark has read it.
     this.#registration = coordinator.register({ consumerId: SPARK_READER, startBatchId: 0 });
     this.#registration.catch(() => undefined);
   }
 
   async schema(): Promise<Schema> {
+    if (this.#schema) return this.#schema;
     const { schema } = await this.#registration;
     if (!schema) throw new StreamFailedError(this.#coordinator.streamId, 'the source ended before its first batch, so it has no schema');
     return schema;

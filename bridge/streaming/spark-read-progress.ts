@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { TimeoutError } from '../../errors.js';
+import { StreamFailedError, TimeoutError } from '../../errors.js';
 import type { StreamCoordinator } from '../../actors/stream-coordinator.js';
 import type { SparkSession, StreamingQuery } from '../connect/index.js';
 
@@ -33,6 +33,7 @@ export async function waitForSparkRead(
   const latest = await coordinator.latestBatchId();
   for (;;) {
     const stats = await coordinator.getStats();
+    if (stats.error) throw new StreamFailedError(coordinator.streamId, stats.error);
     if (stats.bufferSize === 0 || latest < 0) return;
     const queries = ownQuery ? [ownQuery] : await spark.streams.active();
     for (const q of queries) if ((await readThrough(q, coordinator.streamId)) >= latest) return;

@@ -1,3 +1,4 @@
+import type { Schema } from 'apache-arrow';
 import { InvalidArgumentError } from '../../errors.js';
 import { StreamCoordinator } from '../../actors/stream-coordinator.js';
 import { Producer, type ArrowSource } from '../../actors/producer.js';
@@ -13,6 +14,11 @@ export interface ToSparkStreamingOptions extends StreamLimitOptions, WriteQueryO
   format?: string;
   /** Options of that write (`path`, `truncate`...). */
   options?: Record<string, OptionValue>;
+  /**
+   * The source's Arrow schema. Spark needs it to start a query on `df`; without it, starting
+   * one waits for the source's first batch (and a source fed by that very query never starts).
+   */
+  schema?: Schema;
 }
 
 export interface ReverseStreamHandle {
@@ -50,7 +56,7 @@ export async function toSparkStreaming(source: ArrowSource, spark: SparkSession,
   checkOptionalString(endpoint.advertisedHost, 'options.endpoint.advertisedHost');
 
   const coordinator = StreamCoordinator.create(options);
-  const target = new CoordinatorSource(coordinator);
+  const target = new CoordinatorSource(coordinator, options.schema);
   const producer = Producer.start(source, coordinator, { runtime: options.runtime });
   const bridge = JvmBridge.get({ runtime: options.runtime, host: endpoint.host, port: endpoint.port });
   let producerError: Error | null = null;
