@@ -2,11 +2,23 @@ import type { Socket } from 'node:net';
 import { HEADER_BYTES, frameTypeName, isFrameType, type Frame } from './frame.js';
 import { ProtocolError } from './errors.js';
 
+/** Payloads at least this large are copied into place as their chunks arrive. */
+const DIRECT_FILL_BYTES = 256 * 1024;
+
+/** A large payload being filled straight from the socket's chunks. */
+interface Filling {
+  readonly out: Uint8Array;
+  filled: number;
+}
+
 /**
  * Reads frames off a socket, reading ahead at most `readAheadBytes` beyond the frame being
  * awaited. A caller busy with a frame (a stage() waiting for room) therefore stops the socket once
  * that much is buffered: the kernel buffers fill and TCP pushes back on the sender. The read-ahead
  * spares a pause/resume per frame when the caller keeps up.
+ *
+ * Every payload is copied once, into its own ArrayBuffer at offset 0 (Arrow reads it zero-copy);
+ * a large one is filled chunk by chunk as data arrives, so its chunks never pile up.
  */
 export class FrameReader {
   readonly #socket: Socket;
@@ -15,6 +27,7 @@ export class FrameReader {
   #needed = 0;
   #chunks: Buffer[] = [];
   #buffered = 0;
+  #filling: Filling | undefined;
   #ended = false;
   #error: Error | undefined;
   #wake: (() => void) | undefined;
@@ -24,13 +37,7 @@ export class FrameReader {
     this.#socket = socket;
     this.#maxPayload = maxPayload;
     this.#readAhead = readAheadBytes;
-    socket.on('data', (chunk: Buffer) => {
-      if (this.#discarding) return;
-      this.#chunks.push(chunk);
-      this.#buffered += chunk.length;
-      if (this.#buffered >= this.#needed + this.#readAhead) socket.pause();
-      this.#notify();
-    });
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('end', () => {
       this.#ended = true;
       this.#notify();
@@ -48,7 +55,7 @@ export class FrameReader {
 
   /** Bytes received and not yet handed out as frames. */
   get buffered(): number {
-    return this.#buffered;
+    return this.#buffered + (this.#filling?.filled ?? 0);
   }
 
   /** Drops buffered and further input (the connection is being refused). */
@@ -56,6 +63,7 @@ export class FrameReader {
     this.#discarding = true;
     this.#chunks = [];
     this.#buffered = 0;
+    this.#filling = undefined;
     this.#socket.resume();
   }
 
@@ -73,11 +81,51 @@ export class FrameReader {
     if (length > this.#maxPayload) {
       throw new ProtocolError(`${frameTypeName(type)} frame of ${length} bytes exceeds the limit of ${this.#maxPayload}`);
     }
-    if (!(await this.#fill(HEADER_BYTES + length))) {
-      throw new ProtocolError(`connection closed inside a ${frameTypeName(type)} frame (${this.#buffered - HEADER_BYTES} of ${length} payload bytes)`);
+    this.#copyOut(undefined, HEADER_BYTES);
+    const closedInside = (): ProtocolError =>
+      new ProtocolError(`connection closed inside a ${frameTypeName(type)} frame (${this.buffered} of ${length} payload bytes)`);
+
+    if (length < DIRECT_FILL_BYTES || this.#buffered >= length) {
+      if (!(await this.#fill(length))) throw closedInside();
+      const out = new Uint8Array(length);
+      this.#copyOut(out, length);
+      return { type, payload: out };
     }
-    this.#skip(HEADER_BYTES);
-    return { type, payload: this.#take(length) };
+    const filling: Filling = { out: new Uint8Array(length), filled: this.#buffered };
+    this.#copyOut(filling.out, this.#buffered);
+    this.#filling = filling;
+    try {
+      while (filling.filled < length) {
+        if (this.#error) throw this.#error;
+        if (this.#ended) throw closedInside();
+        await this.#waitForData();
+      }
+    } finally {
+      this.#filling = undefined;
+    }
+    this.#pauseIfAhead();
+    return { type, payload: filling.out };
+  }
+
+  #onData(chunk: Buffer): void {
+    if (this.#discarding) return;
+    const filling = this.#filling;
+    if (filling) {
+      const use = Math.min(chunk.length, filling.out.length - filling.filled);
+      filling.out.set(use === chunk.length ? chunk : chunk.subarray(0, use), filling.filled);
+      filling.filled += use;
+      if (use < chunk.length) this.#push(chunk.subarray(use));
+      if (filling.filled === filling.out.length) this.#notify();
+      return;
+    }
+    this.#push(chunk);
+    if (this.#buffered >= this.#needed + this.#readAhead) this.#socket.pause();
+    this.#notify();
+  }
+
+  #push(chunk: Buffer): void {
+    this.#chunks.push(chunk);
+    this.#buffered += chunk.length;
   }
 
   async #fill(n: number): Promise<boolean> {
@@ -85,14 +133,22 @@ export class FrameReader {
     while (this.#buffered < n) {
       if (this.#error) throw this.#error;
       if (this.#ended) return false;
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-        this.#socket.resume();
-      });
+      await this.#waitForData();
     }
     this.#needed = 0;
-    if (this.#buffered >= this.#readAhead) this.#socket.pause();
+    this.#pauseIfAhead();
     return true;
+  }
+
+  #waitForData(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#wake = resolve;
+      this.#socket.resume();
+    });
+  }
+
+  #pauseIfAhead(): void {
+    if (this.#buffered >= this.#readAhead) this.#socket.pause();
   }
 
   #notify(): void {
@@ -107,23 +163,13 @@ export class FrameReader {
     return Buffer.concat(this.#chunks, n);
   }
 
-  #skip(n: number): void {
-    this.#copyOut(undefined, n);
-  }
-
-  /** Copies n bytes into a fresh ArrayBuffer at offset 0: Arrow reads it zero-copy (8-byte aligned). */
-  #take(n: number): Uint8Array {
-    const out = new Uint8Array(n);
-    this.#copyOut(out, n);
-    return out;
-  }
-
+  /** Moves n buffered bytes into `out` (or drops them when there is no `out`). */
   #copyOut(out: Uint8Array | undefined, n: number): void {
     let done = 0;
     while (done < n) {
       const chunk = this.#chunks[0]!;
       const use = Math.min(chunk.length, n - done);
-      out?.set(chunk.subarray(0, use), done);
+      out?.set(use === chunk.length ? chunk : chunk.subarray(0, use), done);
       done += use;
       if (use === chunk.length) this.#chunks.shift();
       else this.#chunks[0] = chunk.subarray(use);

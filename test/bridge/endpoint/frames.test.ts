@@ -60,6 +60,30 @@ test('a 16 MiB frame arrives intact', async () => {
   close();
 });
 
+test('large frames filled as chunks arrive keep their boundaries with the frames around them', async () => {
+  const { a, reader, close } = await pair();
+  const big = (seed: number): Uint8Array => Uint8Array.from({ length: (1 << 20) + 13 }, (_, i) => (i * seed) & 0xff);
+  const one = big(7);
+  const two = big(11);
+  const all = new Uint8Array([
+    ...encodeFrame(FrameType.DATA, one),
+    ...encodeFrame(FrameType.DATA, two),
+    ...encodeJsonFrame(FrameType.END, { batches: 2 }),
+  ]);
+  // Odd-sized writes so chunk edges fall inside headers and payloads alike.
+  for (let at = 0; at < all.length; at += 100_003) a.write(all.subarray(at, Math.min(all.length, at + 100_003)));
+  a.end();
+  const f1 = (await reader.next())!;
+  const f2 = (await reader.next())!;
+  const f3 = (await reader.next())!;
+  assert.ok(Buffer.from(f1.payload).equals(Buffer.from(one)));
+  assert.ok(Buffer.from(f2.payload).equals(Buffer.from(two)));
+  assert.is(f2.payload.byteOffset, 0);
+  assert.equal(decodeJson(f3.payload), { batches: 2 });
+  assert.is(await reader.next(), null);
+  close();
+});
+
 test('an unknown frame type is a protocol error at its first byte', async () => {
   const { a, reader, close } = await pair();
   a.write(new Uint8Array([0x47])); // "G" of "GET / HTTP/1.1"
