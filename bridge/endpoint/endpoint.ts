@@ -29,6 +29,11 @@ export interface EndpointOptions {
   maxFrameBytes?: number;
   /** A connection that sends no HELLO within this time is dropped; 10 s by default. */
   helloTimeoutMs?: number;
+  /**
+   * Whether the listening socket alone keeps the process alive. False by default: an idle
+   * endpoint lets a finished program exit (open connections still keep it alive while they last).
+   */
+  keepProcessAlive?: boolean;
 }
 
 export interface RegisterOptions {
@@ -112,6 +117,7 @@ export class BridgeEndpoint {
         resolve();
       });
     });
+    if (options.keepProcessAlive !== true) server.unref();
     const address = server.address();
     endpoint.#port = typeof address === 'object' && address ? address.port : port;
     return endpoint;

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BridgeEndpoint, type EndpointOptions } from '../../../bridge/endpoint/index.js';
@@ -49,6 +50,21 @@ test('register refuses a taken stream id, a missing target and a bad lastCommitt
   assert.throws(() => endpoint.register('u', { sink: new RecordingSink(), lastCommittedEpoch: -2 }), /options\.lastCommittedEpoch/);
   await endpoint.close();
   assert.throws(() => endpoint.register('v', { sink: new RecordingSink() }), (e: Error & { code?: string }) => e.code === 'DRLS_ENDPOINT_CLOSED');
+});
+
+test('an idle endpoint does not keep the process alive', async () => {
+  const script = [
+    "import { BridgeEndpoint } from './bridge/endpoint/index.ts';",
+    "const e = await BridgeEndpoint.start();",
+    "e.register('s', { sink: { stage: async () => {}, commitEpoch: async () => ({ duplicate: true }), abortEpoch: async () => {} } });",
+    "console.log('listening', e.port);",
+  ].join('\n');
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.is(code, 0);
+  assert.match(out, /listening \d+/);
 });
 
 test('a connection that never says HELLO is dropped after helloTimeoutMs', async () => {
