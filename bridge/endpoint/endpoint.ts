@@ -194,6 +194,11 @@ export class BridgeEndpoint {
       await this.#dispatch(conn, entry, hello);
       conn.close();
     } catch (err) {
+      // Connections cut by close() or unregister() are expected, not worth a log line.
+      if (this.#closed || (entry && this.#streams.get(entry.streamId) !== entry)) {
+        conn.socket.destroy();
+        return;
+      }
       const error = this.#asDrlsError(err, entry);
       const who = hello ? `stream "${hello.streamId}", role ${hello.role}` : 'before HELLO';
       if (conn.socket.destroyed && !(err instanceof DrlsError)) return; // peer went away; nothing to tell
