@@ -82,7 +82,9 @@ final class DrlsMicroBatchStream implements MicroBatchStream, SupportsTriggerAva
 
   @Override
   public void commit(Offset end) {
-    client.commit(((BatchIdOffset) end).batchId());
+    long batchId = ((BatchIdOffset) end).batchId();
+    // -1 is the offset before the first batch: there is nothing to free yet.
+    if (batchId >= 0) client.commit(batchId);
   }
 
   @Override
