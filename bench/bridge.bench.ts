@@ -1,0 +1,187 @@
+/**
+ * Bridge benchmarks (issue 4), each against a baseline measured in the same run:
+ * - forward: the same file-stream query into Spark's `noop` sink, and through the drls sink
+ *   into a Node consumer (both sink modes);
+ * - reverse: Node-made rows through toSparkStreaming into `noop`, against Spark's own
+ *   `rate-micro-batch` source into `noop`, same row count and columns;
+ * - wire: Arrow bytes per second the connector delivers with ~16 MiB batches, against Node's
+ *   own loopback TCP throughput.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { createServer, connect, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { makeVector, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import { initSpark, stopSpark } from '../bridge/spark/index.js';
+import type { SparkSession, StreamingQuery } from '../bridge/connect/index.js';
+import { fromSparkStreaming, toSparkStreaming } from '../bridge/streaming/index.js';
+import { shutdown } from '../runtime/index.js';
+import { MiB, printTable } from './support.js';
+
+const FORWARD_ROWS = 4_000_000;
+const REVERSE_ROWS = 2_000_000;
+const SCHEMA = 'l BIGINT, d DOUBLE, s STRING';
+
+async function writeInput(spark: SparkSession, rows: number, files: number): Promise<string> {
+  const dir = join(await mkdtemp(join(tmpdir(), 'drls-bench-')), 'input');
+  await (await spark.sql(`select id as l, cast(id as double) * 0.5 as d, concat('row-', id) as s from range(0, ${rows}, 1, ${files})`)).write
+    .mode('overwrite')
+    .parquet(dir);
+  return dir;
+}
+
+async function noopForward(spark: SparkSession, dir: string): Promise<number> {
+  const start = performance.now();
+  const q = await spark.readStream.schema(SCHEMA).option('maxFilesPerTrigger', 2).parquet(dir).writeStream.format('noop').trigger({ availableNow: true }).start();
+  await q.awaitTermination();
+  return (performance.now() - start) / 1000;
+}
+
+async function drlsForward(spark: SparkSession, dir: string, useJvmSink: boolean): Promise<{ seconds: number; rows: number }> {
+  const start = performance.now();
+  const df = spark.readStream.schema(SCHEMA).option('maxFilesPerTrigger', 2).parquet(dir);
+  const { iterator, coordinator } = await fromSparkStreaming(df, { useJvmSink, trigger: { availableNow: true } });
+  let rows = 0;
+  for await (const batch of iterator) rows += batch.numRows;
+  const seconds = (performance.now() - start) / 1000;
+  coordinator.remove();
+  return { seconds, rows };
+}
+
+/** Micro-batches a query has finished, from its last progress report. */
+async function finishedBatches(q: StreamingQuery): Promise<number> {
+  const p = await q.lastProgress();
+  return p ? Number(p.batchId) + 1 : 0;
+}
+
+async function rateIntoNoop(spark: SparkSession, rows: number): Promise<number> {
+  const perBatch = rows / 8;
+  const start = performance.now();
+  const q = await spark.readStream
+    .format('rate-micro-batch')
+    .option('rowsPerBatch', perBatch)
+    .option('numPartitions', 2)
+    .load()
+    .selectExpr('value as l', 'cast(value as double) * 0.5 as d', "concat('row-', value) as s")
+    .writeStream.format('noop')
+    .trigger({ processingTime: '0 seconds' })
+    .start();
+  while ((await finishedBatches(q)) < 8) await delay(50);
+  const seconds = (performance.now() - start) / 1000;
+  await q.stop();
+  return seconds;
+}
+
+function* reverseSource(rows: number): Generator<Table> {
+  const per = 65_536;
+  for (let at = 0; at < rows; at += per) {
+    const n = Math.min(per, rows - at);
+    const l = BigInt64Array.from({ length: n }, (_, i) => BigInt(at + i));
+    const d = Float64Array.from({ length: n }, (_, i) => (at + i) * 0.5);
+    const s = vectorFromArray(Array.from({ length: n }, (_, i) => `row-${at + i}`), new Utf8());
+    yield new Table({ l: makeVector(l), d: makeVector(d), s });
+  }
+}
+
+async function drlsReverse(spark: SparkSession, rows: number): Promise<number> {
+  const batches = [...reverseSource(rows)]; // built before timing: we time the bridge, not the generator
+  const start = performance.now();
+  const { handle } = await toSparkStreaming(batches, spark, { format: 'noop', trigger: { processingTime: '0 seconds' } });
+  await handle.stop({ drainTimeoutMs: 600_000 });
+  return (performance.now() - start) / 1000;
+}
+
+/** Node-to-Node loopback TCP: bytes/s for `total` bytes written in 16 MiB chunks. */
+async function loopback(total: number): Promise<number> {
+  const chunk = Buffer.alloc(16 * MiB, 7);
+  let received = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  const server = createServer((socket) => {
+    socket.on('data', (d: Buffer) => {
+      received += d.length;
+      if (received >= total) done();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+  await new Promise<void>((r) => client.once('connect', r));
+  const start = performance.now();
+  for (let sent = 0; sent < total; sent += chunk.length) {
+    if (!client.write(chunk)) await new Promise<void>((r) => client.once('drain', r));
+  }
+  await finished;
+  const secs = (performance.now() - start) / 1000;
+  client.destroy();
+  server.close();
+  return total / secs;
+}
+
+/** Bytes/s of Arrow data the connector delivers to Node with ~16 MiB batches (rows of 16 KiB). */
+async function wire(spark: SparkSession): Promise<{ bytesPerSec: number; avgBatch: number }> {
+  const rows = 16 * 1024; // 16k rows x 16 KiB: 256 MiB
+  const df = spark.readStream
+    .format('rate-micro-batch')
+    .option('rowsPerBatch', rows / 4)
+    .option('numPartitions', 2)
+    .load()
+    .selectExpr("repeat('x', 16384) as payload");
+  const { iterator, query, coordinator } = await fromSparkStreaming(df, {
+    useJvmSink: true,
+    trigger: { processingTime: '0 seconds' },
+    maxBufferedBytes: 1024 * MiB,
+  });
+  let bytes = 0;
+  let count = 0;
+  let start = 0;
+  let seen = 0;
+  for await (const micro of iterator.microBatches()) {
+    if (start === 0) {
+      start = performance.now(); // after the first epoch: steady state
+      continue;
+    }
+    bytes += micro.numBytes;
+    for (const e of micro.partitions) count += e.batches.length;
+    if (++seen >= 3) break;
+  }
+  const secs = (performance.now() - start) / 1000;
+  await query.stop({ drainTimeoutMs: 10_000 }).catch(() => undefined);
+  coordinator.remove();
+  return { bytesPerSec: bytes / secs, avgBatch: bytes / Math.max(1, count) };
+}
+
+export async function run(): Promise<void> {
+  const spark = await initSpark({ appName: 'drls-bridge-bench', driverMemory: '3g' });
+  try {
+    const dir = await writeInput(spark, FORWARD_ROWS, 8);
+    await noopForward(spark, dir); // warm-up
+    await drlsForward(spark, dir, true);
+    const noop = await noopForward(spark, dir);
+    const direct = await drlsForward(spark, dir, true);
+    const driver = await drlsForward(spark, dir, false);
+    printTable(`Forward: ${FORWARD_ROWS.toLocaleString('en-US')} rows of (long, double, string), file stream, availableNow`, ['sink', 'rows', 'seconds', 'rows/s', 'vs noop'], [
+      ['noop (Spark)', FORWARD_ROWS, noop, FORWARD_ROWS / noop, '1.00'],
+      ['drls, useJvmSink=true', direct.rows, direct.seconds, direct.rows / direct.seconds, (noop / direct.seconds).toFixed(2)],
+      ['drls, useJvmSink=false', driver.rows, driver.seconds, driver.rows / driver.seconds, (noop / driver.seconds).toFixed(2)],
+    ]);
+
+    await rateIntoNoop(spark, REVERSE_ROWS / 4); // warm-up
+    const rate = await rateIntoNoop(spark, REVERSE_ROWS);
+    const reverse = await drlsReverse(spark, REVERSE_ROWS);
+    printTable(`Reverse: ${REVERSE_ROWS.toLocaleString('en-US')} rows of (long, double, string) into noop`, ['source', 'seconds', 'rows/s', 'vs rate'], [
+      ['rate-micro-batch (Spark)', rate, REVERSE_ROWS / rate, '1.00'],
+      ['drls toSparkStreaming', reverse, REVERSE_ROWS / reverse, (rate / reverse).toFixed(2)],
+    ]);
+
+    const lo = await loopback(2048 * MiB);
+    const w = await wire(spark);
+    printTable('Wire: Arrow bytes into Node', ['path', 'MB/s', 'batch MiB', 'vs loopback'], [
+      ['Node loopback TCP, 16 MiB writes', lo / 1e6, 16, '1.00'],
+      ['drls connector (JVM -> Node), useJvmSink', w.bytesPerSec / 1e6, w.avgBatch / MiB, (w.bytesPerSec / lo).toFixed(2)],
+    ]);
+  } finally {
+    await stopSpark();
+    shutdown();
+  }
+}
