@@ -13,7 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { makeVector, Table, Utf8, vectorFromArray } from 'apache-arrow';
-import { initSpark, stopSpark } from '../bridge/spark/index.js';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { initSpark, stopSpark, ensureSpark } from '../bridge/spark/index.js';
+import { javaBinary } from '../bridge/spark/java.js';
+import { JAVA_OPENS } from '../bridge/spark/server.js';
+import { BridgeEndpoint, type SinkTarget } from '../bridge/endpoint/index.js';
 import type { SparkSession, StreamingQuery } from '../bridge/connect/index.js';
 import { fromSparkStreaming, toSparkStreaming } from '../bridge/streaming/index.js';
 import { shutdown } from '../runtime/index.js';
@@ -118,37 +123,32 @@ async function loopback(total: number): Promise<number> {
   return total / secs;
 }
 
-/** Bytes/s of Arrow data the connector delivers to Node with ~16 MiB batches (rows of 16 KiB). */
-async function wire(spark: SparkSession): Promise<{ bytesPerSec: number; avgBatch: number }> {
-  const rows = 16 * 1024; // 16k rows x 16 KiB: 256 MiB
-  const df = spark.readStream
-    .format('rate-micro-batch')
-    .option('rowsPerBatch', rows / 4)
-    .option('numPartitions', 2)
-    .load()
-    .selectExpr("repeat('x', 16384) as payload");
-  const { iterator, query, coordinator } = await fromSparkStreaming(df, {
-    useJvmSink: true,
-    trigger: { processingTime: '0 seconds' },
-    maxBufferedBytes: 1024 * MiB,
+/**
+ * The connector's raw wire: the JVM side's WireBench sends 16 MiB Arrow IPC frames over one
+ * write connection, exactly as a task does, to a Node endpoint whose target accepts at once.
+ */
+async function wire(totalMiB: number): Promise<number> {
+  const install = await ensureSpark();
+  const connector = fileURLToPath(new URL('../bridge/jvm/target/drls-connector.jar', import.meta.url));
+  const endpoint = await BridgeEndpoint.start({ logger: { warn: () => undefined } });
+  const sink: SinkTarget = {
+    stage: async () => undefined,
+    commitEpoch: async () => ({ duplicate: false, batchId: 0 }),
+    abortEpoch: async () => undefined,
+  };
+  const reg = endpoint.register('wire-bench', { sink });
+  const o = reg.connectorOptions();
+  const out = await new Promise<string>((resolve, reject) => {
+    execFile(
+      javaBinary(),
+      [...JAVA_OPENS, '-cp', `${install.jarsDir}/*:${connector}`, 'io.drls.spark.WireBench', o.host, o.port, o.streamId, o.secret, '16', String(totalMiB / 16)],
+      { maxBuffer: 1 << 20 },
+      (err, stdout) => (err ? reject(err) : resolve(stdout)),
+    );
   });
-  let bytes = 0;
-  let count = 0;
-  let start = 0;
-  let seen = 0;
-  for await (const micro of iterator.microBatches()) {
-    if (start === 0) {
-      start = performance.now(); // after the first epoch: steady state
-      continue;
-    }
-    bytes += micro.numBytes;
-    for (const e of micro.partitions) count += e.batches.length;
-    if (++seen >= 3) break;
-  }
-  const secs = (performance.now() - start) / 1000;
-  await query.stop({ drainTimeoutMs: 10_000 }).catch(() => undefined);
-  coordinator.remove();
-  return { bytesPerSec: bytes / secs, avgBatch: bytes / Math.max(1, count) };
+  await endpoint.close();
+  const { bytes, seconds } = JSON.parse(out.trim().split('\n').at(-1)!) as { bytes: number; seconds: number };
+  return bytes / seconds;
 }
 
 export async function run(): Promise<void> {
@@ -174,11 +174,12 @@ export async function run(): Promise<void> {
       ['drls toSparkStreaming', reverse, REVERSE_ROWS / reverse, (rate / reverse).toFixed(2)],
     ]);
 
+    await wire(512); // warm-up
     const lo = await loopback(2048 * MiB);
-    const w = await wire(spark);
-    printTable('Wire: Arrow bytes into Node', ['path', 'MB/s', 'batch MiB', 'vs loopback'], [
-      ['Node loopback TCP, 16 MiB writes', lo / 1e6, 16, '1.00'],
-      ['drls connector (JVM -> Node), useJvmSink', w.bytesPerSec / 1e6, w.avgBatch / MiB, (w.bytesPerSec / lo).toFixed(2)],
+    const w = await wire(2048);
+    printTable('Wire: 2 GiB in 16 MiB Arrow frames into a Node endpoint', ['sender', 'MB/s', 'vs loopback'], [
+      ['Node loopback TCP (net.Socket)', lo / 1e6, '1.00'],
+      ['drls connector (JVM WireConnection)', w / 1e6, (w / lo).toFixed(2)],
     ]);
   } finally {
     await stopSpark();

@@ -21,7 +21,7 @@ export interface LocalServerOptions {
 
 // Spark's launcher adds these; a JVM started by hand needs them or Arrow cannot
 // initialise MemoryUtil and netty cannot reach direct buffers.
-const JAVA_OPENS = [
+export const JAVA_OPENS = [
   'java.base/java.lang',
   'java.base/java.lang.invoke',
   'java.base/java.lang.reflect',

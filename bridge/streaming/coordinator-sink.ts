@@ -16,9 +16,11 @@ interface Staged {
 export class CoordinatorSink implements SinkTarget {
   readonly #coordinator: StreamCoordinator;
   readonly #epochs = new Map<number, Map<string, Staged>>();
+  readonly #onCommitted: ((epoch: number) => void) | undefined;
 
-  constructor(coordinator: StreamCoordinator) {
+  constructor(coordinator: StreamCoordinator, onCommitted?: (epoch: number) => void) {
     this.#coordinator = coordinator;
+    this.#onCommitted = onCommitted;
   }
 
   async stage(epoch: number, partition: number, attempt: number, ipc: Uint8Array): Promise<void> {
@@ -58,9 +60,11 @@ export class CoordinatorSink implements SinkTarget {
     if (dropped > 0) await this.#coordinator.release(dropped);
     if (!any) {
       if (reserved > 0) await this.#coordinator.release(reserved);
+      this.#onCommitted?.(epoch);
       return { duplicate: false, batchId: -1 };
     }
     const batchId = await this.#coordinator.publish({ partitions: entries }, { reservedBytes: reserved });
+    this.#onCommitted?.(epoch);
     return { duplicate: false, batchId };
   }
 

@@ -27,6 +27,9 @@ export interface ForwardStream {
   readonly coordinator: StreamCoordinator;
 }
 
+/** Last epoch delivered per (stream id, checkpoint), for queries restarted in this process. */
+const committedEpochs = new Map<string, number>();
+
 /** How long query.stop() waits for Spark before closing the stream's sockets under it. */
 const SPARK_STOP_GRACE_MS = 5000;
 
@@ -50,7 +53,12 @@ export async function fromSparkStreaming(streamingDf: DataFrame, options: FromSp
   const bridge = JvmBridge.get({ runtime: options.runtime, host: endpoint.host, port: endpoint.port });
   let registered = false;
   try {
-    const registration = await bridge.register(coordinator.streamId, { sink: new CoordinatorSink(coordinator) });
+    // A query restarted on the same checkpoint resumes its epochs: the endpoint must know which
+    // it already delivered, so a replayed epoch is not delivered twice.
+    const checkpoint = options.checkpointLocation ?? (await mkdtemp(join(tmpdir(), `drls-checkpoint-${coordinator.streamId}-`)));
+    const resumeKey = `${coordinator.streamId}\u0000${checkpoint}`;
+    const sink = new CoordinatorSink(coordinator, (epoch) => committedEpochs.set(resumeKey, epoch));
+    const registration = await bridge.register(coordinator.streamId, { sink, lastCommittedEpoch: committedEpochs.get(resumeKey) ?? -1 });
     registered = true;
     const connector: Record<string, string> = { ...registration.connectorOptions(), useJvmSink: String(useJvmSink) };
     if (endpoint.advertisedHost) connector.host = endpoint.advertisedHost;
@@ -58,7 +66,7 @@ export async function fromSparkStreaming(streamingDf: DataFrame, options: FromSp
     if (options.trigger) writer.trigger(options.trigger);
     // Spark insists on a checkpoint for a custom sink; a fresh temporary one suits a local
     // Spark. Give your own (reachable by the cluster) to survive restarts.
-    writer.checkpointLocation(options.checkpointLocation ?? (await mkdtemp(join(tmpdir(), `drls-checkpoint-${coordinator.streamId}-`))));
+    writer.checkpointLocation(checkpoint);
     if (options.queryName) writer.queryName(options.queryName);
     const query = await writer.start();
     const watcher = watchQuery(query, coordinator);
