@@ -10,6 +10,8 @@ export function getSpark(): Promise<SparkSession> {
   if (!session) {
     session = initSpark({
       appName: 'drls-tests',
+      // local[2,2]: two cores, and a failed task is retried once (the task-retry test needs it).
+      master: 'local[2,2]',
       // Fixed time zone so timestamp assertions do not depend on the machine.
       configs: { 'spark.sql.session.timeZone': 'UTC' },
     });

@@ -1,0 +1,61 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StreamCoordinator, JvmBridge } from '../../../streaming.js';
+import { CoordinatorSink } from '../../../bridge/streaming/coordinator-sink.js';
+import type { SinkTarget } from '../../../bridge/endpoint/index.js';
+import { getSpark } from '../../support/spark.js';
+
+const test = suite('a task killed mid-write (real Spark)');
+
+test('the killed attempt’s data is dropped and its retry delivered: every row exactly once', async () => {
+  const spark = await getSpark(); // local[2,2]: a failed task is retried once
+  const dir = await mkdtemp(join(tmpdir(), 'drls-retry-'));
+  await (await spark.sql('select id as value from range(0, 6000, 1, 6)')).write.mode('overwrite').parquet(join(dir, 'data'));
+
+  const coordinator = StreamCoordinator.create({ streamId: 'task-retry' });
+  const real = new CoordinatorSink(coordinator);
+  let framesOfVictim = 0;
+  let killed = false;
+  // The first attempt of one task of epoch 1 dies after three of its frames were accepted.
+  const sink: SinkTarget = {
+    async stage(epoch, partition, attempt, ipc) {
+      if (epoch === 1 && partition === 0 && attempt === 0 && ++framesOfVictim > 3) {
+        killed = true;
+        throw new Error('injected: task killed mid-write');
+      }
+      await real.stage(epoch, partition, attempt, ipc);
+    },
+    commitEpoch: (epoch, partitions) => real.commitEpoch(epoch, partitions),
+    abortEpoch: (epoch) => real.abortEpoch(epoch),
+  };
+  const bridge = JvmBridge.get();
+  const registration = await bridge.register(coordinator.streamId, { sink });
+  const iterator = coordinator.iterator();
+  const query = await spark.readStream
+    .format('parquet')
+    .schema('value BIGINT')
+    .option('maxFilesPerTrigger', 1)
+    .load(join(dir, 'data'))
+    .writeStream.format('drls')
+    .options({ ...registration.connectorOptions(), useJvmSink: 'true', maxRowsPerBatch: '100' })
+    .checkpointLocation(join(dir, 'checkpoint'))
+    .trigger({ availableNow: true })
+    .start();
+  const ended = query.awaitTermination().then(() => coordinator.complete());
+
+  const seen: number[] = [];
+  for await (const batch of iterator) for (const v of batch.getChild('value')!.toArray() as BigInt64Array) seen.push(Number(v));
+  await ended;
+  await bridge.unregister(coordinator.streamId);
+  coordinator.remove();
+
+  assert.ok(killed, 'an attempt was killed mid-write');
+  seen.sort((a, b) => a - b);
+  assert.is(seen.length, 6000);
+  assert.equal(seen, Array.from({ length: 6000 }, (_, i) => i));
+});
+
+test.run();
