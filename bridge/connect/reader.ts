@@ -1,34 +1,19 @@
+import { FormatOptions } from './format-options.js';
 import type { SessionContext } from './context.js';
 import { DataFrame } from './dataframe.js';
 import type { Relation } from './messages.js';
-import { optionString, requireName, type OptionValue } from './options.js';
+import { requireName } from './options.js';
 
 /** What DataFrameReader and DataStreamReader share: format, options, schema, load. */
-abstract class SourceReader {
+abstract class SourceReader extends FormatOptions {
   protected readonly ctx: SessionContext;
-  #format: string | undefined;
   #schema: string | undefined;
-  readonly #options: Record<string, string> = {};
   protected abstract readonly streaming: boolean;
 
   /** @internal */
   constructor(ctx: SessionContext) {
+    super();
     this.ctx = ctx;
-  }
-
-  format(source: string): this {
-    this.#format = requireName('format', 'source', source);
-    return this;
-  }
-
-  option(key: string, value: OptionValue): this {
-    this.#options[key] = optionString('option', key, value);
-    return this;
-  }
-
-  options(options: Record<string, OptionValue>): this {
-    for (const [k, v] of Object.entries(options)) this.option(k, v);
-    return this;
   }
 
   /** The schema as a DDL string, e.g. `'id BIGINT, name STRING'`. */
@@ -40,8 +25,8 @@ abstract class SourceReader {
   /** Read from the given paths (or from wherever the options point). */
   load(...paths: string[]): DataFrame {
     for (const p of paths) requireName('load', 'path', p);
-    const dataSource: NonNullable<NonNullable<Relation['read']>['dataSource']> = { options: { ...this.#options }, paths };
-    if (this.#format !== undefined) dataSource.format = this.#format;
+    const dataSource: NonNullable<NonNullable<Relation['read']>['dataSource']> = { options: { ...this.optionMap }, paths };
+    if (this.formatName !== undefined) dataSource.format = this.formatName;
     if (this.#schema !== undefined) dataSource.schema = this.#schema;
     return new DataFrame(this.ctx, this.ctx.relation({ read: { dataSource, isStreaming: this.streaming } }));
   }
@@ -59,7 +44,7 @@ abstract class SourceReader {
   }
 
   table(name: string): DataFrame {
-    const namedTable = { unparsedIdentifier: requireName('table', 'name', name), options: { ...this.#options } };
+    const namedTable = { unparsedIdentifier: requireName('table', 'name', name), options: { ...this.optionMap } };
     return new DataFrame(this.ctx, this.ctx.relation({ read: { namedTable, isStreaming: this.streaming } }));
   }
 }

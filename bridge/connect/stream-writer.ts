@@ -1,7 +1,8 @@
+import { FormatOptions } from './format-options.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { SessionContext } from './context.js';
 import type { Relation, WriteStreamOperationStart } from './messages.js';
-import { optionString, requireName, type OptionValue } from './options.js';
+import { requireName } from './options.js';
 import { StreamingQuery } from './streaming-query.js';
 import { SparkError } from './errors.js';
 
@@ -11,35 +12,19 @@ export type OutputMode = 'append' | 'complete' | 'update';
 export type Trigger = { processingTime: string | number } | { once: true } | { availableNow: true };
 
 /** Starts a streaming query: `df.writeStream.format('memory').queryName('q').start()`. */
-export class DataStreamWriter {
+export class DataStreamWriter extends FormatOptions {
   readonly #ctx: SessionContext;
   readonly #input: Relation;
-  #format = '';
   #outputMode = '';
   #queryName = '';
-  readonly #options: Record<string, string> = {};
   #partitionBy: string[] = [];
   #trigger: Pick<WriteStreamOperationStart, 'processingTimeInterval' | 'once' | 'availableNow'> = {};
 
   /** @internal */
   constructor(ctx: SessionContext, input: Relation) {
+    super();
     this.#ctx = ctx;
     this.#input = input;
-  }
-
-  format(source: string): this {
-    this.#format = requireName('format', 'source', source);
-    return this;
-  }
-
-  option(key: string, value: OptionValue): this {
-    this.#options[key] = optionString('option', key, value);
-    return this;
-  }
-
-  options(options: Record<string, OptionValue>): this {
-    for (const [k, v] of Object.entries(options)) this.option(k, v);
-    return this;
   }
 
   outputMode(mode: OutputMode): this {
@@ -74,7 +59,7 @@ export class DataStreamWriter {
   }
 
   checkpointLocation(path: string): this {
-    this.#options['checkpointLocation'] = requireName('checkpointLocation', 'path', path);
+    this.optionMap['checkpointLocation'] = requireName('checkpointLocation', 'path', path);
     return this;
   }
 
@@ -96,8 +81,8 @@ export class DataStreamWriter {
   async #start(sink: Pick<WriteStreamOperationStart, 'path' | 'tableName'>): Promise<StreamingQuery> {
     const op: WriteStreamOperationStart = {
       input: this.#input,
-      format: this.#format,
-      options: this.#options,
+      format: this.formatName ?? '',
+      options: this.optionMap,
       partitioningColumnNames: this.#partitionBy,
       outputMode: this.#outputMode,
       queryName: this.#queryName,

@@ -1,7 +1,8 @@
+import { FormatOptions } from './format-options.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { SessionContext } from './context.js';
 import type { Relation, SaveMode, WriteOperation } from './messages.js';
-import { optionString, requireName, type OptionValue } from './options.js';
+import { requireName } from './options.js';
 
 export type WriteMode = 'append' | 'overwrite' | 'error' | 'errorifexists' | 'ignore';
 
@@ -14,39 +15,23 @@ const MODES: Record<WriteMode, SaveMode> = {
 };
 
 /** Batch writes of a DataFrame: `df.write.format('parquet').mode('overwrite').save(path)`. */
-export class DataFrameWriter {
+export class DataFrameWriter extends FormatOptions {
   readonly #ctx: SessionContext;
   readonly #input: Relation;
-  #source: string | undefined;
   #mode: SaveMode = 'SAVE_MODE_ERROR_IF_EXISTS';
-  readonly #options: Record<string, string> = {};
   #partitionBy: string[] = [];
 
   /** @internal */
   constructor(ctx: SessionContext, input: Relation) {
+    super();
     this.#ctx = ctx;
     this.#input = input;
-  }
-
-  format(source: string): this {
-    this.#source = requireName('format', 'source', source);
-    return this;
   }
 
   mode(mode: WriteMode): this {
     const m = MODES[String(mode).toLowerCase() as WriteMode];
     if (!m) throw new InvalidArgumentError(`mode(): expected one of ${Object.keys(MODES).join(', ')}, got "${String(mode)}"`);
     this.#mode = m;
-    return this;
-  }
-
-  option(key: string, value: OptionValue): this {
-    this.#options[key] = optionString('option', key, value);
-    return this;
-  }
-
-  options(options: Record<string, OptionValue>): this {
-    for (const [k, v] of Object.entries(options)) this.option(k, v);
     return this;
   }
 
@@ -84,10 +69,10 @@ export class DataFrameWriter {
     const op: WriteOperation = {
       input: this.#input,
       mode: this.#mode,
-      options: this.#options,
+      options: this.optionMap,
       partitioningColumns: this.#partitionBy,
       ...target,
-      ...(this.#source ? { source: this.#source } : {}),
+      ...(this.formatName ? { source: this.formatName } : {}),
     };
     await this.#ctx.client.command({ command: { writeOperation: op } });
   }
