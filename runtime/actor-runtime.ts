@@ -126,6 +126,10 @@ export class ActorRuntime {
   }
 }
 
+// Rounds of follow-up messages one delivery may handle, and microtask ticks to wait for each.
+const MAX_ROUNDS = 64;
+const SETTLE_TICKS = 4;
+
 /** One live actor: its nact ref, its handle, and the replies it still owes. */
 class ActorCell implements ActorPort {
   readonly name: string;
@@ -138,7 +142,9 @@ class ActorCell implements ActorPort {
   #behavior: Behavior<Message, unknown> | undefined;
   #state: unknown;
   #ctx: ActorContext<Message> | undefined;
-  #outbox: Message[] | undefined;
+  #outbox: Message[] = [];
+  /** A delivery is with nact or being handled; new messages wait in the outbox. */
+  #scheduled = false;
   #alive = true;
 
   constructor(
@@ -161,7 +167,7 @@ class ActorCell implements ActorPort {
   start(system: NactRef, behavior: Behavior<Message, unknown>): void {
     this.#behavior = behavior;
     this.#ctx = { name: this.name, self: this.handle };
-    this.#ref = nactApi.spawn<unknown>(system, (state, delivery) => this.#deliver(state, delivery as Message[], 0), this.name, {
+    this.#ref = nactApi.spawn<unknown>(system, (state, delivery) => this.#run(state, delivery as Message[]), this.name, {
       initialStateFunc: () => (this.#state = behavior.init(this.#ctx!)),
       // Handlers' errors are caught in #deliver; this only guards the runtime's own code.
       onCrash: (_msg, error, sctx) => {
@@ -189,22 +195,45 @@ class ActorCell implements ActorPort {
   }
 
   /**
-   * Messages sent in the same tick travel to nact as one delivery. nact hands each of its
-   * messages to the actor on a new turn of the event loop (setImmediate), so a producer's
-   * publish and a consumer's pull issued together cost one turn instead of two. Order per
-   * sender is kept.
+   * Messages wait in an outbox while a delivery is with nact, and go to nact together as
+   * the next delivery: nact hands each of its messages over on a new turn of the event
+   * loop (setImmediate), and one delivery at a time per actor keeps messages in order.
    */
   #post(message: Message): void {
-    if (this.#outbox) {
-      this.#outbox.push(message);
+    this.#outbox.push(message);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => this.#dispatch());
+  }
+
+  #dispatch(): void {
+    if (!this.#alive || this.#outbox.length === 0) {
+      this.#scheduled = false;
       return;
     }
-    const outbox = [message];
-    this.#outbox = outbox;
-    queueMicrotask(() => {
-      this.#outbox = undefined;
-      if (this.#alive) nactApi.dispatch(this.#ref!, outbox);
-    });
+    const delivery = this.#outbox;
+    this.#outbox = [];
+    nactApi.dispatch(this.#ref!, delivery);
+  }
+
+  /**
+   * Handle a delivery, then keep handling what its answers provoke while that comes back
+   * within a few microtask ticks (a producer's next publish, a consumer's next pull),
+   * for at most MAX_ROUNDS rounds: a ping-pong between callers and this actor then costs
+   * microtasks instead of event-loop turns, and I/O still gets its turn.
+   */
+  async #run(state: unknown, delivery: Message[]): Promise<unknown> {
+    state = await this.#deliver(state, delivery, 0);
+    for (let round = 0; round < MAX_ROUNDS && this.#alive; round++) {
+      for (let tick = 0; tick < SETTLE_TICKS && this.#outbox.length === 0; tick++) await undefined;
+      if (this.#outbox.length === 0) break;
+      const next = this.#outbox;
+      this.#outbox = [];
+      state = await this.#deliver(state, next, 0);
+    }
+    // Whatever arrived after the last round goes to nact as the next delivery.
+    queueMicrotask(() => this.#dispatch());
+    return state;
   }
 
   /** Hand a delivery's messages to the behaviour one at a time, awaiting async handlers. */
