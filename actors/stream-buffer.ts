@@ -1,4 +1,4 @@
-import type { RecordBatch, Schema } from 'apache-arrow';
+import type { Schema } from 'apache-arrow';
 import {
   BatchCollectedError,
   InvalidArgumentError,
@@ -498,5 +498,3 @@ function restrict(batch: MicroBatch, partitions: ReadonlySet<number> | undefined
   }
   return { ...batch, partitions: entries, numRows, numBytes };
 }
-
-export type { RecordBatch };
