@@ -167,13 +167,8 @@ export class StreamBuffer {
     if (this.#failure) return;
     this.#failure = new StreamFailedError(this.streamId, reason, cause);
     this.#complete = true;
-    const error = this.#failure;
     // Everyone waiting hears it at once: producers, consumers, registrations, drains.
-    for (const p of this.#pending.splice(0)) p.reply.reject(error);
-    for (const r of this.#reservations.splice(0)) r.reply.reject(error);
-    for (const r of this.#registers.splice(0)) r.reply.reject(error);
-    for (const c of this.#consumers.values()) this.#answerParked(c, error);
-    for (const d of this.#drains.splice(0)) settleWaiter(d, error);
+    this.close(this.#failure);
   }
 
   // ---- consumer side -------------------------------------------------------------
@@ -319,7 +314,7 @@ export class StreamBuffer {
     return [...this.#consumers.values()].map((c) => [c.id, Math.max(0, this.#nextBatchId - c.cursor)]);
   }
 
-  /** The actor stopped: nobody may be left waiting. */
+  /** Reject everyone still waiting (the stream failed, or the actor stopped): nobody is left hanging. */
   close(error: Error): void {
     for (const p of this.#pending.splice(0)) p.reply.reject(error);
     for (const r of this.#reservations.splice(0)) r.reply.reject(error);
