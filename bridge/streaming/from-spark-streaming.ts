@@ -5,11 +5,17 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { InvalidArgumentError } from '../../errors.js';
 import { StreamCoordinator } from '../../actors/stream-coordinator.js';
 import type { StreamingIterator } from '../../actors/streaming-iterator.js';
-import { JvmBridge } from '../../actors/jvm-bridge.js';
 import type { DataFrame } from '../connect/index.js';
 import { BridgedStreamingQuery, watchQuery } from './bridged-query.js';
 import { CoordinatorSink } from './coordinator-sink.js';
-import { checkDrainTimeout, checkOptionalString, type StreamLimitOptions, type WriteQueryOptions } from './options.js';
+import {
+  applyWriteOptions,
+  bridgeFor,
+  checkDrainTimeout,
+  checkWriteOptions,
+  type StreamLimitOptions,
+  type WriteQueryOptions,
+} from './options.js';
 
 export interface FromSparkStreamingOptions extends StreamLimitOptions, WriteQueryOptions {
   /**
@@ -42,15 +48,13 @@ export async function fromSparkStreaming(streamingDf: DataFrame, options: FromSp
   if (!streamingDf || typeof (streamingDf as { writeStream?: unknown }).writeStream !== 'object') {
     throw new InvalidArgumentError('streamingDf must be a streaming DataFrame from spark.readStream');
   }
-  const { useJvmSink = false, endpoint = {} } = options;
+  const { useJvmSink = false } = options;
   if (typeof useJvmSink !== 'boolean') throw new InvalidArgumentError(`options.useJvmSink must be a boolean, got ${JSON.stringify(useJvmSink)}`);
-  checkOptionalString(options.checkpointLocation, 'options.checkpointLocation');
-  checkOptionalString(options.queryName, 'options.queryName');
-  checkOptionalString(endpoint.advertisedHost, 'options.endpoint.advertisedHost');
+  checkWriteOptions(options);
+  const bridge = bridgeFor(options);
 
   const coordinator = StreamCoordinator.create(options);
   const iterator = coordinator.iterator();
-  const bridge = JvmBridge.get({ runtime: options.runtime, host: endpoint.host, port: endpoint.port });
   let registered = false;
   try {
     // A query restarted on the same checkpoint resumes its epochs: the endpoint must know which
@@ -60,15 +64,11 @@ export async function fromSparkStreaming(streamingDf: DataFrame, options: FromSp
     const sink = new CoordinatorSink(coordinator, (epoch) => committedEpochs.set(resumeKey, epoch));
     const registration = await bridge.register(coordinator.streamId, { sink, lastCommittedEpoch: committedEpochs.get(resumeKey) ?? -1 });
     registered = true;
-    const connector: Record<string, string> = { ...registration.connectorOptions(), useJvmSink: String(useJvmSink) };
-    if (endpoint.advertisedHost) connector.host = endpoint.advertisedHost;
-    const writer = streamingDf.writeStream.format('drls').options(connector).outputMode(options.outputMode ?? 'append');
-    if (options.trigger) writer.trigger(options.trigger);
+    const connector = { ...registration.connectorOptions(), useJvmSink: String(useJvmSink) };
     // Spark insists on a checkpoint for a custom sink; a fresh temporary one suits a local
     // Spark. Give your own (reachable by the cluster) to survive restarts.
-    writer.checkpointLocation(checkpoint);
-    if (options.queryName) writer.queryName(options.queryName);
-    const query = await writer.start();
+    const writer = streamingDf.writeStream.format('drls').options(connector);
+    const query = await applyWriteOptions(writer, { ...options, checkpointLocation: checkpoint }).start();
     const watcher = watchQuery(query, coordinator);
 
     let stopping: Promise<void> | undefined;

@@ -1,6 +1,8 @@
 import { InvalidArgumentError } from '../../errors.js';
+import { checkPositive } from '../../actors/options.js';
+import { JvmBridge } from '../../actors/jvm-bridge.js';
 import type { ActorRuntime } from '../../runtime/index.js';
-import type { OutputMode, Trigger } from '../connect/index.js';
+import type { DataStreamWriter, OutputMode, Trigger } from '../connect/index.js';
 
 /** Where the JVM connector reaches Node. */
 export interface EndpointAddressOptions {
@@ -32,10 +34,30 @@ export interface WriteQueryOptions {
 }
 
 export function checkDrainTimeout(value: unknown): number {
-  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
-    throw new InvalidArgumentError(`options.drainTimeoutMs must be a positive number of milliseconds, got ${String(value)}`);
-  }
+  checkPositive(value, 'options.drainTimeoutMs');
   return value;
+}
+
+/** The runtime's JVM bridge; the endpoint options count when it is first started. */
+export function bridgeFor(options: StreamLimitOptions): JvmBridge {
+  const { host, port, advertisedHost } = options.endpoint ?? {};
+  checkOptionalString(advertisedHost, 'options.endpoint.advertisedHost');
+  return JvmBridge.get({ runtime: options.runtime, host, port, advertisedHost });
+}
+
+/** Check the write options once, before any stream is created. */
+export function checkWriteOptions(options: WriteQueryOptions): void {
+  checkOptionalString(options.checkpointLocation, 'options.checkpointLocation');
+  checkOptionalString(options.queryName, 'options.queryName');
+}
+
+/** Apply the write options both bridge directions share to a stream writer. */
+export function applyWriteOptions(writer: DataStreamWriter, options: WriteQueryOptions): DataStreamWriter {
+  writer.outputMode(options.outputMode ?? 'append');
+  if (options.trigger) writer.trigger(options.trigger);
+  if (options.checkpointLocation) writer.checkpointLocation(options.checkpointLocation);
+  if (options.queryName) writer.queryName(options.queryName);
+  return writer;
 }
 
 export function checkOptionalString(value: unknown, name: string): void {

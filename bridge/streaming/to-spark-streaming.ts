@@ -2,12 +2,19 @@ import type { Schema } from 'apache-arrow';
 import { InvalidArgumentError } from '../../errors.js';
 import { StreamCoordinator } from '../../actors/stream-coordinator.js';
 import { Producer, type ArrowSource } from '../../actors/producer.js';
-import { JvmBridge } from '../../actors/jvm-bridge.js';
 import type { DataFrame, OptionValue, SparkSession, StreamingQuery } from '../connect/index.js';
 import { watchQuery } from './bridged-query.js';
 import { waitForSparkRead } from './spark-read-progress.js';
 import { CoordinatorSource } from './coordinator-source.js';
-import { checkDrainTimeout, checkOptionalString, type StreamLimitOptions, type WriteQueryOptions } from './options.js';
+import {
+  applyWriteOptions,
+  bridgeFor,
+  checkDrainTimeout,
+  checkOptionalString,
+  checkWriteOptions,
+  type StreamLimitOptions,
+  type WriteQueryOptions,
+} from './options.js';
 
 export interface ToSparkStreamingOptions extends StreamLimitOptions, WriteQueryOptions {
   /** With `format`, the write starts at once (as in the seed's example) and `query` is returned. */
@@ -50,32 +57,25 @@ export async function toSparkStreaming(source: ArrowSource, spark: SparkSession,
   if (!spark || typeof (spark as { readStream?: unknown }).readStream !== 'object') {
     throw new InvalidArgumentError('spark must be a SparkSession (from initSpark())');
   }
-  const { endpoint = {} } = options;
   checkOptionalString(options.format, 'options.format');
-  checkOptionalString(options.checkpointLocation, 'options.checkpointLocation');
-  checkOptionalString(endpoint.advertisedHost, 'options.endpoint.advertisedHost');
+  checkWriteOptions(options);
+  const bridge = bridgeFor(options);
 
   const coordinator = StreamCoordinator.create(options);
   const target = new CoordinatorSource(coordinator, options.schema);
   const producer = Producer.start(source, coordinator, { runtime: options.runtime });
-  const bridge = JvmBridge.get({ runtime: options.runtime, host: endpoint.host, port: endpoint.port });
   let producerError: Error | null = null;
   producer.done.catch((err: Error) => (producerError = err));
 
   try {
     const registration = await bridge.register(coordinator.streamId, { source: target });
-    const connector: Record<string, string> = { ...registration.connectorOptions() };
-    if (endpoint.advertisedHost) connector.host = endpoint.advertisedHost;
-    const df = spark.readStream.format('drls').options(connector).load();
+    const df = spark.readStream.format('drls').options({ ...registration.connectorOptions() }).load();
 
     let query: StreamingQuery | undefined;
     if (options.format) {
-      const writer = df.writeStream.format(options.format).outputMode(options.outputMode ?? 'append');
+      const writer = df.writeStream.format(options.format);
       if (options.options) writer.options(options.options);
-      if (options.trigger) writer.trigger(options.trigger);
-      if (options.checkpointLocation) writer.checkpointLocation(options.checkpointLocation);
-      if (options.queryName) writer.queryName(options.queryName);
-      query = await writer.start();
+      query = await applyWriteOptions(writer, options).start();
     }
     const watcher = query ? watchQuery(query, coordinator) : undefined;
 
