@@ -31,6 +31,16 @@ export interface StreamObserver {
   pulled(waitedSeconds: number): void;
 }
 
+/** How much one `pullMany` answer may carry: batches, and bytes past the first batch. */
+export interface PullLimits {
+  readonly maxBatches: number;
+  readonly maxBytes: number;
+}
+
+const SINGLE = 'single';
+/** A multi-batch pull takes at most 1/LUMPS of `maxBufferedBytes` past its first batch. */
+const LUMPS = 16;
+
 interface Consumer {
   readonly id: string;
   cursor: number;
@@ -42,8 +52,8 @@ interface Consumer {
 
 interface ParkedPull {
   readonly reply: Reply<PullResult> | Reply<PullManyResult>;
-  /** 0 for a single `pull`, else the most micro-batches one answer may carry. */
-  readonly many: number;
+  /** SINGLE for `pull`, else how much one answer may carry. */
+  readonly many: PullLimits | typeof SINGLE;
   readonly since: number;
   timer: NodeJS.Timeout | undefined;
 }
@@ -211,14 +221,14 @@ export class StreamBuffer {
   }
 
   pull(consumerId: string, timeoutMs: number | undefined, reply: Reply<PullResult>): void {
-    this.#pull(consumerId, timeoutMs, reply, 0);
+    this.#pull(consumerId, timeoutMs, reply, SINGLE);
   }
 
-  pullMany(consumerId: string, maxBatches: number, timeoutMs: number | undefined, reply: Reply<PullManyResult>): void {
-    this.#pull(consumerId, timeoutMs, reply, maxBatches);
+  pullMany(consumerId: string, many: PullLimits, timeoutMs: number | undefined, reply: Reply<PullManyResult>): void {
+    this.#pull(consumerId, timeoutMs, reply, many);
   }
 
-  #pull(consumerId: string, timeoutMs: number | undefined, reply: Reply<PullResult> | Reply<PullManyResult>, many: number): void {
+  #pull(consumerId: string, timeoutMs: number | undefined, reply: Reply<PullResult> | Reply<PullManyResult>, many: PullLimits | typeof SINGLE): void {
     if (this.#failure) return reply.reject(this.#failure);
     const consumer = this.#consumers.get(consumerId);
     if (!consumer) {
@@ -404,17 +414,28 @@ export class StreamBuffer {
 
   /** The answer to a consumer's waiting pull if one is ready now, advancing its cursor. */
   #next(consumer: Consumer, parked: ParkedPull): PullResult | PullManyResult | undefined {
-    const max = Math.max(1, parked.many);
+    const { maxBatches, maxBytes } = parked.many === SINGLE ? { maxBatches: 1, maxBytes: Infinity } : parked.many;
+    // What one answer takes is freed in one lump at the consumer's next pull; keeping each
+    // lump a small share of the byte limit keeps the process's peak memory near that limit.
+    const byteCap = Math.min(maxBytes, this.#limits.maxBufferedBytes / LUMPS);
     const out: MicroBatch[] = [];
-    while (consumer.cursor < this.#nextBatchId && out.length < max) {
+    let bytes = 0;
+    while (consumer.cursor < this.#nextBatchId && out.length < maxBatches) {
       const batch = this.#batches.get(consumer.cursor);
-      consumer.cursor++;
-      if (!batch) continue;
+      if (!batch) {
+        consumer.cursor++;
+        continue;
+      }
       const view = restrict(batch, consumer.partitions);
-      if (view) out.push(view);
+      if (view && out.length > 0 && bytes + view.numBytes > byteCap) break;
+      consumer.cursor++;
+      if (view) {
+        out.push(view);
+        bytes += view.numBytes;
+      }
     }
     if (out.length > 0) {
-      if (parked.many === 0) return { kind: 'batch', batch: out[0]! };
+      if (parked.many === SINGLE) return { kind: 'batch', batch: out[0]! };
       consumer.held = out[0]!.batchId;
       return { kind: 'batches', batches: out };
     }

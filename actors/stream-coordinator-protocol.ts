@@ -25,9 +25,10 @@ export type PullResult =
   | { readonly kind: 'timeout' };
 
 /**
- * `pullMany`: up to `maxBatches` micro-batches ready now (at least one, or the end, or a
- * timeout). They stay counted in the buffer, and so under its limits, until the consumer's
- * next pull: taking several at once never lets more data into memory.
+ * `pullMany`: up to `maxBatches` micro-batches ready now, and past the first no more than
+ * `maxBytes` in all (at least one, or the end, or a timeout). They stay counted in the
+ * buffer, and so under its limits, until the consumer's next pull: taking several at once
+ * never lets more data into memory.
  */
 export type PullManyResult =
   | { readonly kind: 'batches'; readonly batches: readonly MicroBatch[] }
@@ -92,6 +93,7 @@ export type CoordinatorMessage =
       type: 'pullMany';
       consumerId: string;
       maxBatches: number;
+      maxBytes: number;
       timeoutMs: number | undefined;
       reply: Reply<PullManyResult>;
     }

@@ -144,13 +144,16 @@ export class StreamCoordinator {
   }
 
   /**
-   * Up to `maxBatches` micro-batches at once (at least one, or the end, or a timeout). They
-   * stay counted against the buffer's limits until this consumer pulls again.
+   * Up to `maxBatches` micro-batches at once, and past the first no more than `maxBytes`
+   * nor a sixteenth of `maxBufferedBytes`; at least one, or the end, or a timeout. They stay counted
+   * against the buffer's limits until this consumer pulls again.
    */
-  pullMany(consumerId: string, options: { maxBatches: number; timeoutMs?: number }): Promise<PullManyResult> {
-    checkPositive(options.maxBatches, 'options.maxBatches', { integer: true });
-    checkTimeout(options.timeoutMs, 'options.timeoutMs');
-    return this.#actor.ask({ type: 'pullMany', consumerId, maxBatches: options.maxBatches, timeoutMs: options.timeoutMs });
+  pullMany(consumerId: string, options: { maxBatches: number; maxBytes?: number; timeoutMs?: number }): Promise<PullManyResult> {
+    const { maxBatches, maxBytes, timeoutMs } = options;
+    checkPositive(maxBatches, 'options.maxBatches', { integer: true });
+    if (maxBytes !== undefined) checkPositive(maxBytes, 'options.maxBytes');
+    checkTimeout(timeoutMs, 'options.timeoutMs');
+    return this.#actor.ask({ type: 'pullMany', consumerId, maxBatches, maxBytes: maxBytes ?? Infinity, timeoutMs });
   }
 
   /**
@@ -267,7 +270,7 @@ function coordinatorBehavior(streamId: string, limits: StreamLimits): Behavior<C
             buffer.pull(msg.consumerId, msg.timeoutMs, msg.reply);
             break;
           case 'pullMany':
-            buffer.pullMany(msg.consumerId, msg.maxBatches, msg.timeoutMs, msg.reply);
+            buffer.pullMany(msg.consumerId, { maxBatches: msg.maxBatches, maxBytes: msg.maxBytes }, msg.timeoutMs, msg.reply);
             break;
           case 'reserve':
             buffer.reserve(msg.bytes, msg.reply);

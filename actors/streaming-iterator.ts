@@ -17,6 +17,13 @@ export interface StreamingIteratorOptions extends RegisterOptions {
    * against the buffer's limits until the iterator has handed them all out.
    */
   prefetch?: number;
+  /**
+   * Past the first micro-batch, the most bytes one round trip takes (default and upper
+   * bound: a sixteenth of the coordinator's `maxBufferedBytes`). Large batches then come a
+   * few at a time and are released as soon as more are asked for, instead of sixteen
+   * being freed in one lump after the last is read.
+   */
+  prefetchBytes?: number;
 }
 
 /**
@@ -30,6 +37,7 @@ export class StreamingIterator implements AsyncIterable<RecordBatch> {
   readonly #registration: Promise<RegisterResult>;
   readonly #consumerId: string;
   readonly #prefetch: number;
+  readonly #prefetchBytes: number | undefined;
   #queue: MicroBatch[] = [];
   #ended = false;
   #lastBatchId = -1;
@@ -37,9 +45,11 @@ export class StreamingIterator implements AsyncIterable<RecordBatch> {
 
   constructor(coordinator: StreamCoordinator, options: StreamingIteratorOptions = {}) {
     this.coordinator = coordinator;
-    const { prefetch = 16, ...register } = options;
+    const { prefetch = 16, prefetchBytes, ...register } = options;
     checkPositive(prefetch, 'options.prefetch', { integer: true });
+    if (prefetchBytes !== undefined) checkPositive(prefetchBytes, 'options.prefetchBytes');
     this.#prefetch = prefetch;
+    this.#prefetchBytes = prefetchBytes;
     // Named here, so close() can deregister even while registration still waits for a first batch.
     this.#consumerId = options.consumerId ?? `consumer-${randomUUID().slice(0, 8)}`;
     this.#registration = coordinator.register({ ...register, consumerId: this.#consumerId });
@@ -67,7 +77,7 @@ export class StreamingIterator implements AsyncIterable<RecordBatch> {
     if (this.#closed) return null;
     if (this.#queue.length === 0 && !this.#ended) {
       const { consumerId } = await this.#registration;
-      const result: PullManyResult = await this.coordinator.pullMany(consumerId, { maxBatches: this.#prefetch, timeoutMs: options.timeoutMs });
+      const result: PullManyResult = await this.coordinator.pullMany(consumerId, { maxBatches: this.#prefetch, maxBytes: this.#prefetchBytes, timeoutMs: options.timeoutMs });
       if (result.kind === 'timeout') return undefined;
       if (result.kind === 'end') this.#ended = true;
       else this.#queue = [...result.batches];

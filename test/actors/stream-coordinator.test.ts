@@ -181,6 +181,18 @@ test('pullMany takes several batches; they count against the limits until the ne
   assert.throws(() => c.pullMany('a', { maxBatches: 0 }), /options\.maxBatches must be a positive integer/);
 });
 
+test('pullMany with maxBytes: large batches come one at a time, never none', async ({ rt }) => {
+  const c = StreamCoordinator.create({ runtime: rt });
+  const reg = c.register({ consumerId: 'a' });
+  for (let i = 0; i < 4; i++) await c.publish(bytesBatch(1000));
+  await reg;
+  const ids = (r: Awaited<ReturnType<typeof c.pullMany>>) => (r.kind === 'batches' ? r.batches.map((b) => b.batchId) : r.kind);
+  assert.equal(ids(await c.pullMany('a', { maxBatches: 16, maxBytes: 500 })), [0]);
+  assert.equal(ids(await c.pullMany('a', { maxBatches: 16, maxBytes: 2500 })), [1, 2]);
+  assert.equal(ids(await c.pullMany('a', { maxBatches: 16 })), [3]);
+  assert.throws(() => c.pullMany('a', { maxBatches: 1, maxBytes: 0 }), /options\.maxBytes must be a positive number, got 0/);
+});
+
 test('reserve: room for staged data is pending while full and counted until published', async ({ rt }) => {
   const c = StreamCoordinator.create({ maxBufferedBytes: 1000, runtime: rt });
   const reg = c.register({ consumerId: 'a' });
@@ -264,6 +276,19 @@ test('a producer blocked with no consumer registered shows in the stats', async 
   assert.is(await blocked, 1);
   assert.equal(xs((await next)!.partitions[0]!.batches), [2]);
   await it.close();
+});
+
+test('iterator prefetchBytes: a large batch is freed as soon as the next one is asked for', async ({ rt }) => {
+  const c = StreamCoordinator.create({ maxBufferedBatches: 3, runtime: rt });
+  const it = c.iterator({ prefetchBytes: 500 });
+  for (let i = 0; i < 3; i++) await c.publish(bytesBatch(1000, i));
+  const fourth = c.publish(bytesBatch(1000, 3));
+  assert.equal((await it.pull())?.batchId, 0);
+  assert.is(await settledState(fourth), 'pending');
+  assert.equal((await it.pull())?.batchId, 1);
+  assert.is(await fourth, 3);
+  await it.close();
+  assert.throws(() => c.iterator({ prefetchBytes: -1 }), /options\.prefetchBytes must be a positive number, got -1/);
 });
 
 test('reverse-path extras: latest id, fetch by id, acknowledge, watermark, stats keys', async ({ rt }) => {
