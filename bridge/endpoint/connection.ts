@@ -10,9 +10,11 @@ export class Connection {
   readonly reader: FrameReader;
   readonly peer: string;
 
-  constructor(socket: Socket, maxPayload: number) {
+  /** Takes over a socket accepted with `pauseOnConnect` (see FrameReader.adopt); use `socket` afterwards. */
+  constructor(accepted: Socket, maxPayload: number) {
+    const { reader, socket } = FrameReader.adopt(accepted, maxPayload);
     this.socket = socket;
-    this.reader = new FrameReader(socket, maxPayload);
+    this.reader = reader;
     this.peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
   }
 

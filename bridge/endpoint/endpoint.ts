@@ -107,7 +107,8 @@ export class BridgeEndpoint {
     const logger = options.logger ?? consoleLogger;
     if (typeof logger?.warn !== 'function') throw new InvalidArgumentError('options.logger must have a warn(line) method');
 
-    const server = createServer({ noDelay: true });
+    // Paused until a Connection has taken the socket over and chosen where its reads land.
+    const server = createServer({ noDelay: true, pauseOnConnect: true });
     const endpoint = new BridgeEndpoint(server, host, advertisedHost, logger, maxFrameBytes, helloTimeoutMs);
     server.on('connection', (socket) => endpoint.#accept(socket));
     await new Promise<void>((resolve, reject) => {
@@ -175,11 +176,12 @@ export class BridgeEndpoint {
     await closed;
   }
 
-  #accept(socket: Socket): void {
+  #accept(accepted: Socket): void {
+    const conn = new Connection(accepted, this.#maxFrameBytes);
+    const socket = conn.socket;
     this.#sockets.add(socket);
     socket.on('close', () => this.#sockets.delete(socket));
     socket.on('error', () => undefined); // reported through the frame reader
-    const conn = new Connection(socket, this.#maxFrameBytes);
     void this.#serve(conn);
   }
 
