@@ -93,4 +93,46 @@ test('every listed type survives Spark -> Node -> Spark with its values', async 
   assert.equal(rows(back), rows(expected), 'and the same values');
 });
 
+/** Columns the connector writes on its flat fast path, each with nulls in its own rows. */
+const FLAT = [
+  'value as id',
+  'if(value % 3 = 0, null, cast(value % 100 as tinyint)) as i8',
+  'if(value % 3 = 1, null, cast(value % 30000 as smallint)) as i16',
+  'if(value % 4 = 0, null, cast(value as int)) as i32',
+  'if(value % 5 = 0, null, value * 1000003) as i64',
+  'if(value % 3 = 2, null, cast(value / 4 as float)) as f32',
+  'if(value % 6 = 0, null, cast(value as double) / 8) as f64',
+  "if(value % 7 = 0, null, if(value % 2 = 0, '', concat('s-', value))) as str",
+  // Long enough that a batch outgrows the string buffer's first allocation.
+  "if(value % 7 = 3, null, repeat(concat('long-', value), 40)) as long_str",
+  "if(value % 5 = 2, null, cast(concat('b-', value) as binary)) as bin",
+  'if(value % 4 = 1, null, value % 2 = 0) as bool',
+  "if(value % 9 = 0, null, date_add(date'2024-02-28', cast(value as int))) as day",
+  'if(value % 8 = 0, null, timestamp_seconds(1700000000 + value)) as ts',
+];
+
+test('flat columns with nulls arrive as Spark computes them', async () => {
+  const spark = await getSpark();
+  const df = spark.readStream.format('rate').option('rowsPerSecond', 3000).option('numPartitions', 1).load().selectExpr(...FLAT);
+  const { iterator, query } = await fromSparkStreaming(df, { trigger: { processingTime: '300 milliseconds' } });
+  const { Table: ArrowTable } = await import('apache-arrow');
+  let forward: Table | undefined;
+  for await (const micro of iterator.microBatches()) {
+    const batches = micro.partitions.flatMap((p) => [...p.batches]).filter((b) => b.numRows > 0);
+    const table = new ArrowTable(batches);
+    if (table.numRows >= 500) {
+      forward = table;
+      break;
+    }
+  }
+  await query.stop({ drainTimeoutMs: 5000 }).catch(() => undefined);
+  assert.ok(forward, 'a micro-batch of at least 500 rows arrived');
+  const first = Number(forward!.getChild('id')!.get(0));
+  const expected = await (
+    await spark.sql(`select ${FLAT.join(', ')} from (select id as value from range(${first}, ${first + forward!.numRows}))`)
+  ).collect();
+  assert.equal(typeNames(forward!), typeNames(expected));
+  assert.equal(rows(forward!), rows(expected));
+});
+
 test.run();

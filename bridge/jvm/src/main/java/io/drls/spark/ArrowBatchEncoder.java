@@ -1,7 +1,9 @@
 package io.drls.spark;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -18,6 +20,8 @@ import org.apache.spark.sql.util.ArrowUtils;
 final class ArrowBatchEncoder implements AutoCloseable {
   private final BufferAllocator allocator;
   private final VectorSchemaRoot root;
+  /** The fast path for flat schemas; null when Spark's ArrowWriter does the work. */
+  private final FlatRowWriter flat;
   private final ArrowWriter writer;
   private final int maxRows;
   private final IpcBuffer buffer = new IpcBuffer(1 << 16);
@@ -26,13 +30,15 @@ final class ArrowBatchEncoder implements AutoCloseable {
   ArrowBatchEncoder(StructType schema, String timeZoneId, int maxRows, String owner) {
     this.allocator = ArrowUtils.rootAllocator().newChildAllocator(owner, 0, Long.MAX_VALUE);
     this.root = VectorSchemaRoot.create(ArrowSchemas.toArrow(schema, timeZoneId), allocator);
-    this.writer = ArrowWriter.create(root);
+    this.flat = FlatRowWriter.create(root, maxRows);
+    this.writer = flat == null ? ArrowWriter.create(root) : null;
     this.maxRows = maxRows;
   }
 
   /** Adds a row; returns true when the batch is full and should be taken with {@link #finish}. */
   boolean add(InternalRow row) {
-    writer.write(row);
+    if (flat != null) flat.write(row);
+    else writer.write(row);
     rowsInBatch++;
     return rowsInBatch >= maxRows;
   }
@@ -46,16 +52,65 @@ final class ArrowBatchEncoder implements AutoCloseable {
    * reused by the next call: send it (or copy it) before adding more rows.
    */
   IpcBuffer finish() throws IOException {
-    writer.finish();
+    finishRows();
     buffer.reset();
-    try (ArrowStreamWriter ipc = new ArrowStreamWriter(root, null, Channels.newChannel(buffer))) {
+    writeIpc(Channels.newChannel(buffer));
+    resetRows();
+    rowsInBatch = 0;
+    return buffer;
+  }
+
+  /**
+   * Sends the pending rows to {@code connection} as one DATA frame and starts a new batch. The
+   * IPC stream is written from Arrow's own off-heap buffers; a first pass only counts its
+   * bytes, which the frame header needs before the payload.
+   */
+  void sendTo(WireConnection connection) throws IOException {
+    finishRows();
+    ByteCounter counter = new ByteCounter();
+    writeIpc(counter);
+    writeIpc(connection.beginData(Math.toIntExact(counter.bytes)));
+    resetRows();
+    rowsInBatch = 0;
+  }
+
+  private void finishRows() {
+    if (flat != null) flat.finish();
+    else writer.finish();
+  }
+
+  private void resetRows() {
+    if (flat != null) flat.reset();
+    else writer.reset();
+  }
+
+  private void writeIpc(WritableByteChannel channel) throws IOException {
+    try (ArrowStreamWriter ipc = new ArrowStreamWriter(root, null, channel)) {
       ipc.start();
       ipc.writeBatch();
       ipc.end();
     }
-    writer.reset();
-    rowsInBatch = 0;
-    return buffer;
+  }
+
+  /** A channel that takes bytes without keeping them, to learn an IPC stream's length. */
+  private static final class ByteCounter implements WritableByteChannel {
+    long bytes;
+
+    @Override
+    public int write(ByteBuffer src) {
+      int n = src.remaining();
+      src.position(src.limit());
+      bytes += n;
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void close() {}
   }
 
   @Override

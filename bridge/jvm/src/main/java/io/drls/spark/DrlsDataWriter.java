@@ -49,10 +49,9 @@ final class DrlsDataWriter implements DataWriter<InternalRow> {
   }
 
   private void emit() throws IOException {
-    IpcBuffer ipc = encoder.finish();
     batches++;
     if (!options.useJvmSink()) {
-      kept.add(ipc.copy());
+      kept.add(encoder.finish().copy());
       return;
     }
     if (connection == null) {
@@ -64,7 +63,7 @@ final class DrlsDataWriter implements DataWriter<InternalRow> {
       connection = WireConnection.open(options, "write", hello);
       watch = TaskInterruptWatch.watch(connection);
     }
-    connection.send(FrameType.DATA, ipc.array(), 0, ipc.length());
+    encoder.sendTo(connection);
   }
 
   @Override

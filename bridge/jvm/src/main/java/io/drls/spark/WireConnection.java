@@ -1,14 +1,14 @@
 package io.drls.spark;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,35 +24,38 @@ final class WireConnection implements Closeable {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final int PROTOCOL_VERSION = 1;
 
-  private final Socket socket;
+  private final SocketChannel channel;
   private final DataInputStream in;
-  private final DataOutputStream out;
+  private final FrameOutput out;
   private final String label;
   private JsonNode helloReply;
 
-  private WireConnection(Socket socket, String label) throws IOException {
-    this.socket = socket;
+  private WireConnection(SocketChannel channel, String label) throws IOException {
+    this.channel = channel;
     this.label = label;
-    this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
-    this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+    this.in = new DataInputStream(new BufferedInputStream(channel.socket().getInputStream(), 1 << 16));
+    this.out = new FrameOutput(channel);
   }
 
   /** Connects and says HELLO with the given role; returns once Node has answered OK. */
   static WireConnection open(DrlsOptions o, String role, Map<String, Object> roleFields)
       throws IOException {
-    Socket socket = new Socket();
+    // A blocking SocketChannel, not a plain Socket: Arrow's off-heap buffers are written to it
+    // directly (see FrameOutput), where a Socket's stream would copy them onto the heap first.
+    SocketChannel channel = SocketChannel.open();
     String label = "drls " + role + " connection to " + o.host() + ":" + o.port()
         + " (stream \"" + o.streamId() + "\")";
     try {
+      Socket socket = channel.socket();
       socket.setTcpNoDelay(true);
       socket.setSendBufferSize(1 << 20);
       socket.setReceiveBufferSize(1 << 20);
       socket.connect(new InetSocketAddress(o.host(), o.port()), o.connectTimeoutMs());
     } catch (IOException e) {
-      socket.close();
+      channel.close();
       throw new IOException("cannot open " + label + ": " + e.getMessage(), e);
     }
-    WireConnection conn = new WireConnection(socket, label);
+    WireConnection conn = new WireConnection(channel, label);
     try {
       Map<String, Object> hello = new LinkedHashMap<>();
       hello.put("version", PROTOCOL_VERSION);
@@ -79,9 +82,14 @@ final class WireConnection implements Closeable {
   }
 
   void send(byte type, byte[] payload, int offset, int length) throws IOException {
-    out.writeByte(type);
-    out.writeInt(length);
+    out.writeHeader(type, length);
     out.write(payload, offset, length);
+  }
+
+  /** Starts a DATA frame of {@code length} bytes; its payload is then written to the returned channel. */
+  WritableByteChannel beginData(int length) throws IOException {
+    out.writeHeader(FrameType.DATA, length);
+    return out;
   }
 
   void flush() throws IOException {
@@ -140,6 +148,6 @@ final class WireConnection implements Closeable {
 
   @Override
   public void close() throws IOException {
-    socket.close();
+    channel.close();
   }
 }
