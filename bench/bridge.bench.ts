@@ -151,35 +151,78 @@ async function wire(totalMiB: number): Promise<number> {
   return bytes / seconds;
 }
 
+/** Rounds of each measurement after the warm-up; tables show medians (the machines are noisy). */
+const ROUNDS = 3;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function range(ratios: number[]): string {
+  return `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`;
+}
+
+/** Node's own CPU seconds (all its threads) spent while `fn` ran. */
+async function withCpu<T>(fn: () => Promise<T>): Promise<{ value: T; cpu: number }> {
+  const start = process.cpuUsage();
+  const value = await fn();
+  const used = process.cpuUsage(start);
+  return { value, cpu: (used.user + used.system) / 1e6 };
+}
+
 export async function run(): Promise<void> {
   const spark = await initSpark({ appName: 'drls-bridge-bench', driverMemory: '3g' });
   try {
     const dir = await writeInput(spark, FORWARD_ROWS, 8);
-    await noopForward(spark, dir); // warm-up
-    await drlsForward(spark, dir, true);
-    const noop = await noopForward(spark, dir);
-    const direct = await drlsForward(spark, dir, true);
-    const driver = await drlsForward(spark, dir, false);
-    printTable(`Forward: ${FORWARD_ROWS.toLocaleString('en-US')} rows of (long, double, string), file stream, availableNow`, ['sink', 'rows', 'seconds', 'rows/s', 'vs noop'], [
-      ['noop (Spark)', FORWARD_ROWS, noop, FORWARD_ROWS / noop, '1.00'],
-      ['drls, useJvmSink=true', direct.rows, direct.seconds, direct.rows / direct.seconds, (noop / direct.seconds).toFixed(2)],
-      ['drls, useJvmSink=false', driver.rows, driver.seconds, driver.rows / driver.seconds, (noop / driver.seconds).toFixed(2)],
+    // Warm-up: the JVM's JIT keeps speeding up the first few runs of each query.
+    for (let i = 0; i < 2; i++) {
+      await noopForward(spark, dir);
+      await drlsForward(spark, dir, true);
+    }
+    await drlsForward(spark, dir, false);
+    const noop: number[] = [];
+    const direct: number[] = [];
+    const driver: number[] = [];
+    const directCpu: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      noop.push(await noopForward(spark, dir));
+      const d = await withCpu(() => drlsForward(spark, dir, true));
+      direct.push(d.value.seconds);
+      directCpu.push(d.cpu);
+      driver.push((await drlsForward(spark, dir, false)).seconds);
+    }
+    const ratios = (xs: number[]): number[] => xs.map((x, i) => noop[i]! / x);
+    printTable(`Forward: ${FORWARD_ROWS.toLocaleString('en-US')} rows of (long, double, string), file stream, availableNow; median of ${ROUNDS} rounds`, ['sink', 'seconds', 'rows/s', 'vs noop (median)', 'vs noop (each round)'], [
+      ['noop (Spark)', median(noop), FORWARD_ROWS / median(noop), '1.00', '-'],
+      ['drls, useJvmSink=true', median(direct), FORWARD_ROWS / median(direct), (median(noop) / median(direct)).toFixed(2), range(ratios(direct))],
+      ['drls, useJvmSink=false', median(driver), FORWARD_ROWS / median(driver), (median(noop) / median(driver)).toFixed(2), range(ratios(driver))],
     ]);
+    console.log(`Node CPU per forward run (useJvmSink=true): ${median(directCpu).toFixed(2)} s for ${FORWARD_ROWS.toLocaleString('en-US')} rows`);
 
     await rateIntoNoop(spark, REVERSE_ROWS / 4); // warm-up
-    const rate = await rateIntoNoop(spark, REVERSE_ROWS);
-    const reverse = await drlsReverse(spark, REVERSE_ROWS);
-    printTable(`Reverse: ${REVERSE_ROWS.toLocaleString('en-US')} rows of (long, double, string) into noop`, ['source', 'seconds', 'rows/s', 'vs rate'], [
-      ['rate-micro-batch (Spark)', rate, REVERSE_ROWS / rate, '1.00'],
-      ['drls toSparkStreaming', reverse, REVERSE_ROWS / reverse, (rate / reverse).toFixed(2)],
+    await drlsReverse(spark, REVERSE_ROWS / 4);
+    const rate: number[] = [];
+    const reverse: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      rate.push(await rateIntoNoop(spark, REVERSE_ROWS));
+      reverse.push(await drlsReverse(spark, REVERSE_ROWS));
+    }
+    printTable(`Reverse: ${REVERSE_ROWS.toLocaleString('en-US')} rows of (long, double, string) into noop; median of ${ROUNDS} rounds`, ['source', 'seconds', 'rows/s', 'vs rate (median)', 'vs rate (each round)'], [
+      ['rate-micro-batch (Spark)', median(rate), REVERSE_ROWS / median(rate), '1.00', '-'],
+      ['drls toSparkStreaming', median(reverse), REVERSE_ROWS / median(reverse), (median(rate) / median(reverse)).toFixed(2), range(reverse.map((x, i) => rate[i]! / x))],
     ]);
 
     await wire(512); // warm-up
-    const lo = await loopback(2048 * MiB);
-    const w = await wire(2048);
-    printTable('Wire: 2 GiB in 16 MiB Arrow frames into a Node endpoint', ['sender', 'MB/s', 'vs loopback'], [
-      ['Node loopback TCP (net.Socket)', lo / 1e6, '1.00'],
-      ['drls connector (JVM WireConnection)', w / 1e6, (w / lo).toFixed(2)],
+    const lo: number[] = [];
+    const w: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      lo.push(await loopback(2048 * MiB));
+      w.push(await wire(2048));
+    }
+    printTable(`Wire: 2 GiB in 16 MiB Arrow frames into a Node endpoint; median of ${ROUNDS} rounds`, ['sender', 'MB/s', 'vs loopback (median)', 'vs loopback (each round)'], [
+      ['Node loopback TCP (net.Socket)', median(lo) / 1e6, '1.00', '-'],
+      ['drls connector (JVM WireConnection)', median(w) / 1e6, (median(w) / median(lo)).toFixed(2), range(w.map((x, i) => x / lo[i]!))],
     ]);
   } finally {
     await stopSpark();
