@@ -19,7 +19,7 @@ fi
 command -v java >/dev/null 2>&1 || die "java not found on PATH: the JVM connector needs a JDK 17 (e.g. apt-get install openjdk-17-jdk-headless)"
 command -v mvn >/dev/null 2>&1 || die "mvn not found on PATH: the JVM connector is built with Maven 3 (e.g. apt-get install maven)"
 
-spark_jars=${DRLS_SPARK_JARS:-$HOME/.cache/drls/spark-4.1.1/jars}
+spark_jars=${DRLS_SPARK_JARS:-${DRLS_CACHE_DIR:-$HOME/.cache/drls}/spark-4.1.1/jars}
 args=(-B -q -DskipTests)
 if [ -f "$spark_jars/spark-sql_2.13-4.1.1.jar" ]; then
   say "building the JVM connector against the Spark jars in $spark_jars"
