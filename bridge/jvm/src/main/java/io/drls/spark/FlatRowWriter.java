@@ -57,60 +57,27 @@ final class FlatRowWriter {
 
   private static Column column(FieldVector v) {
     if (v instanceof BigIntVector || v instanceof TimeStampMicroTZVector || v instanceof TimeStampMicroVector) {
-      return new Fixed((BaseFixedWidthVector) v) {
-        @Override
-        void put(InternalRow row, int ordinal, int index) {
-          data.setLong((long) index << 3, row.getLong(ordinal));
-        }
-      };
+      return new Fixed((BaseFixedWidthVector) v, (d, row, o, i) -> d.setLong((long) i << 3, row.getLong(o)));
     }
     if (v instanceof IntVector || v instanceof DateDayVector) {
-      return new Fixed((BaseFixedWidthVector) v) {
-        @Override
-        void put(InternalRow row, int ordinal, int index) {
-          data.setInt((long) index << 2, row.getInt(ordinal));
-        }
-      };
+      return new Fixed((BaseFixedWidthVector) v, (d, row, o, i) -> d.setInt((long) i << 2, row.getInt(o)));
     }
     if (v instanceof SmallIntVector) {
-      return new Fixed((BaseFixedWidthVector) v) {
-        @Override
-        void put(InternalRow row, int ordinal, int index) {
-          data.setShort((long) index << 1, row.getShort(ordinal));
-        }
-      };
+      return new Fixed((BaseFixedWidthVector) v, (d, row, o, i) -> d.setShort((long) i << 1, row.getShort(o)));
     }
     if (v instanceof TinyIntVector) {
-      return new Fixed((BaseFixedWidthVector) v) {
-        @Override
-        void put(InternalRow row, int ordinal, int index) {
-          data.setByte(index, row.getByte(ordinal));
-        }
-      };
+      return new Fixed((BaseFixedWidthVector) v, (d, row, o, i) -> d.setByte(i, row.getByte(o)));
     }
     if (v instanceof Float8Vector) {
-      return new Fixed((BaseFixedWidthVector) v) {
-        @Override
-        void put(InternalRow row, int ordinal, int index) {
-          data.setDouble((long) index << 3, row.getDouble(ordinal));
-        }
-      };
+      return new Fixed((BaseFixedWidthVector) v, (d, row, o, i) -> d.setDouble((long) i << 3, row.getDouble(o)));
     }
     if (v instanceof Float4Vector) {
-      return new Fixed((BaseFixedWidthVector) v) {
-        @Override
-        void put(InternalRow row, int ordinal, int index) {
-          data.setFloat((long) index << 2, row.getFloat(ordinal));
-        }
-      };
+      return new Fixed((BaseFixedWidthVector) v, (d, row, o, i) -> d.setFloat((long) i << 2, row.getFloat(o)));
     }
     if (v instanceof BitVector) {
-      return new Fixed((BaseFixedWidthVector) v) {
-        @Override
-        void put(InternalRow row, int ordinal, int index) {
-          if (row.getBoolean(ordinal)) BitVectorHelper.setBit(data, index);
-        }
-      };
+      return new Fixed((BaseFixedWidthVector) v, (d, row, o, i) -> {
+        if (row.getBoolean(o)) BitVectorHelper.setBit(d, i);
+      });
     }
     if (v instanceof VarCharVector) return new Variable((BaseVariableWidthVector) v, true);
     if (v instanceof VarBinaryVector) return new Variable((BaseVariableWidthVector) v, false);
@@ -144,15 +111,23 @@ final class FlatRowWriter {
     abstract void reset();
   }
 
+  /** Writes one non-null value of a row into a fixed-width data buffer. */
+  @FunctionalInterface
+  private interface Put {
+    void put(ArrowBuf data, InternalRow row, int ordinal, int index);
+  }
+
   /** A fixed-width vector: a validity bit and a value written in place. */
-  private abstract static class Fixed extends Column {
-    final BaseFixedWidthVector vector;
-    ArrowBuf validity;
-    ArrowBuf data;
+  private static final class Fixed extends Column {
+    private final BaseFixedWidthVector vector;
+    private final Put put;
+    private ArrowBuf validity;
+    private ArrowBuf data;
     private int capacity;
 
-    Fixed(BaseFixedWidthVector vector) {
+    Fixed(BaseFixedWidthVector vector, Put put) {
       this.vector = vector;
+      this.put = put;
     }
 
     @Override
@@ -168,17 +143,15 @@ final class FlatRowWriter {
     }
 
     @Override
-    final void write(InternalRow row, int ordinal, int index) {
+    void write(InternalRow row, int ordinal, int index) {
       if (index >= capacity) {
         vector.reAlloc();
         buffers();
       }
       if (row.isNullAt(ordinal)) return; // validity stays 0: reset() zeroed it
       BitVectorHelper.setBit(validity, index);
-      put(row, ordinal, index);
+      put.put(data, row, ordinal, index);
     }
-
-    abstract void put(InternalRow row, int ordinal, int index);
 
     @Override
     void finish(int rows) {
