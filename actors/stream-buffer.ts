@@ -26,8 +26,7 @@ export interface StreamLimits {
 
 /** Hooks the metrics hang on; called synchronously, so they must be cheap. */
 export interface StreamObserver {
-  published(rows: number, bytes: number, waitedSeconds: number): void;
-  collected(count: number): void;
+  published(waitedSeconds: number): void;
   pulled(waitedSeconds: number): void;
 }
 
@@ -373,7 +372,7 @@ export class StreamBuffer {
       this.#rowsPublished += p.numRows;
       this.#bytesPublished += p.numBytes;
       if (p.watermark !== null && (this.#watermark === null || p.watermark > this.#watermark)) this.#watermark = p.watermark;
-      this.#observer?.published(p.numRows, p.numBytes, (now() - p.since) / 1000);
+      this.#observer?.published((now() - p.since) / 1000);
       p.reply.resolve(batchId);
       admitted = true;
     }
@@ -472,10 +471,7 @@ export class StreamBuffer {
         }
         this.#oldestBatchId++;
       }
-      if (dropped > 0) {
-        this.#collected += dropped;
-        this.#observer?.collected(dropped);
-      }
+      this.#collected += dropped;
     }
     if (this.#pending.length > 0 && this.#hasRoom()) this.#admit();
     if (this.#reservations.length > 0) this.#grant();

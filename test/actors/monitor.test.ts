@@ -42,6 +42,8 @@ test('/metrics over HTTP carries the stream metrics, labelled by stream_id', asy
       samples.find((s) => s.name === name && s.labels.stream_id === 'metrics-demo' && Object.entries(extra).every(([k, v]) => s.labels[k] === v))?.value;
     assert.is(value('drls_stream_batches_published_total'), 3);
     assert.is(value('drls_stream_batches_gc_total'), 1);
+    assert.is(value('drls_stream_rows_published_total'), 6);
+    assert.ok(value('drls_stream_bytes_published_total')! > 0);
     assert.is(value('drls_stream_buffer_batches'), 2);
     assert.ok(value('drls_stream_buffered_bytes')! > 0);
     assert.is(value('drls_stream_consumer_lag_batches', { consumer_id: 'reader' }), 2);
