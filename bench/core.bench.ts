@@ -124,6 +124,7 @@ function peakRss(): Promise<{ baseline: number; peak: number; limit: number }> {
 }
 
 export async function run(): Promise<void> {
+  await throughput(KiB, 1, 50_000); // warm-up: the first run also pays for compiling the hot path
   const rows: (string | number)[][] = [];
   for (const [bytes, label, count] of [
     [KiB, '1 KiB', 200_000],
