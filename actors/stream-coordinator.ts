@@ -145,8 +145,8 @@ export class StreamCoordinator {
 
   /**
    * Up to `maxBatches` micro-batches at once, and past the first no more than `maxBytes`
-   * nor a sixteenth of `maxBufferedBytes`; at least one, or the end, or a timeout. They stay counted
-   * against the buffer's limits until this consumer pulls again.
+   * nor a sixteenth of `maxBufferedBytes`; at least one, or the end, or a timeout. They
+   * stay counted against the buffer's limits until this consumer pulls again.
    */
   pullMany(consumerId: string, options: { maxBatches: number; maxBytes?: number; timeoutMs?: number }): Promise<PullManyResult> {
     const { maxBatches, maxBytes, timeoutMs } = options;

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { Socket } from 'node:net';
-import { HEADER_BYTES, frameTypeName, isFrameType, type Frame } from './frame.js';
+import { HEADER_BYTES, frameTypeName, isFrameType, type Frame, type FrameType } from './frame.js';
 import { ProtocolError } from './errors.js';
 
 /** Marks a reader whose socket is attached afterwards, by {@link FrameReader.adopt}. */
@@ -8,10 +8,11 @@ const UNATTACHED = Symbol('unattached');
 
 /** Room for headers and small frames; a payload that does not fit gets its own buffer. */
 const SCRATCH_BYTES = 64 * 1024;
+const DEFAULT_READ_AHEAD = 1 << 20;
 
 /** A payload that did not arrive whole with its header: the rest is read straight into it. */
 interface Filling {
-  readonly type: number;
+  readonly type: FrameType;
   readonly out: Uint8Array;
   filled: number;
 }
@@ -44,7 +45,7 @@ export class FrameReader {
   #discarding = false;
 
   /** Reads `socket`'s 'data' chunks, copying them into place. */
-  constructor(socket: Socket | typeof UNATTACHED, maxPayload: number, readAheadBytes = 1 << 20) {
+  constructor(socket: Socket | typeof UNATTACHED, maxPayload: number, readAheadBytes = DEFAULT_READ_AHEAD) {
     this.#maxPayload = maxPayload;
     this.#readAhead = readAheadBytes;
     if (socket === UNATTACHED) return;
@@ -58,7 +59,7 @@ export class FrameReader {
    * so the kernel reads into buffers this reader chooses. Use the returned socket from then
    * on: the accepted one is spent. Falls back to reading chunks where Node does not allow it.
    */
-  static adopt(accepted: Socket, maxPayload: number, readAheadBytes = 1 << 20): { reader: FrameReader; socket: Socket } {
+  static adopt(accepted: Socket, maxPayload: number, readAheadBytes = DEFAULT_READ_AHEAD): { reader: FrameReader; socket: Socket } {
     const holder = accepted as unknown as { _handle?: object | null };
     const handle = holder._handle;
     if (!handle || accepted.destroyed) {
@@ -80,11 +81,6 @@ export class FrameReader {
     } as ConstructorParameters<typeof Socket>[0]);
     reader.#attach(socket);
     return { reader, socket };
-  }
-
-  /** Bytes received and not yet handed out as frames. */
-  get buffered(): number {
-    return this.#queuedBytes + (this.#end - this.#start) + (this.#filling?.filled ?? 0);
   }
 
   /** Drops buffered and further input (the connection is being refused). */
@@ -109,8 +105,11 @@ export class FrameReader {
       if (this.#failure) throw this.#failure;
       if (this.#error) throw this.#error;
       if (this.#ended) {
-        if (this.#filling) throw this.#closedInside(this.#filling.type, this.#filling.filled, this.#filling.out.byteLength);
-        if (this.#end > this.#start) throw this.#closedInsideHeader();
+        const f = this.#filling;
+        if (f) throw new ProtocolError(`connection closed inside a ${frameTypeName(f.type)} frame (${f.filled} of ${f.out.byteLength} payload bytes)`);
+        if (this.#end > this.#start) {
+          throw new ProtocolError(`connection closed inside a frame header (${this.#end - this.#start} of ${HEADER_BYTES} bytes)`);
+        }
         return null;
       }
       await new Promise<void>((resolve) => {
@@ -155,7 +154,7 @@ export class FrameReader {
       filling.filled += n;
       if (filling.filled === filling.out.byteLength) {
         this.#filling = undefined;
-        this.#queue({ type: filling.type as Frame['type'], payload: filling.out });
+        this.#queue({ type: filling.type, payload: filling.out });
       }
     } else {
       this.#end += n;
@@ -213,14 +212,6 @@ export class FrameReader {
   #fail(error: Error): void {
     this.#failure = error;
     this.#start = this.#end = 0;
-  }
-
-  #closedInside(type: number, have: number, length: number): ProtocolError {
-    return new ProtocolError(`connection closed inside a ${frameTypeName(type)} frame (${have} of ${length} payload bytes)`);
-  }
-
-  #closedInsideHeader(): ProtocolError {
-    return new ProtocolError(`connection closed inside a frame header (${this.#end - this.#start} of ${HEADER_BYTES} bytes)`);
   }
 
   #notify(): void {
