@@ -1,5 +1,6 @@
 package io.drls.spark;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -24,7 +25,8 @@ final class ArrowBatchEncoder implements AutoCloseable {
   private final FlatRowWriter flat;
   private final ArrowWriter writer;
   private final int maxRows;
-  private final IpcBuffer buffer = new IpcBuffer(1 << 16);
+  // Reused batch after batch, so it keeps the capacity it has grown to.
+  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
   private int rowsInBatch;
 
   ArrowBatchEncoder(StructType schema, String timeZoneId, int maxRows, String owner) {
@@ -35,7 +37,7 @@ final class ArrowBatchEncoder implements AutoCloseable {
     this.maxRows = maxRows;
   }
 
-  /** Adds a row; returns true when the batch is full and should be taken with {@link #finish}. */
+  /** Adds a row; returns true when the batch is full: take it with {@link #sendTo} or {@link #finish}. */
   boolean add(InternalRow row) {
     if (flat != null) flat.write(row);
     else writer.write(row);
@@ -48,16 +50,15 @@ final class ArrowBatchEncoder implements AutoCloseable {
   }
 
   /**
-   * Serializes the pending rows as one IPC stream and starts a new batch. The returned buffer is
-   * reused by the next call: send it (or copy it) before adding more rows.
+   * Serializes the pending rows as one IPC stream, returned as bytes of their own, and starts a
+   * new batch (the driver-side path keeps these until the driver sends them).
    */
-  IpcBuffer finish() throws IOException {
+  byte[] finish() throws IOException {
     finishRows();
     buffer.reset();
     writeIpc(Channels.newChannel(buffer));
     resetRows();
-    rowsInBatch = 0;
-    return buffer;
+    return buffer.toByteArray();
   }
 
   /**
@@ -71,7 +72,6 @@ final class ArrowBatchEncoder implements AutoCloseable {
     writeIpc(counter);
     writeIpc(connection.beginData(Math.toIntExact(counter.bytes)));
     resetRows();
-    rowsInBatch = 0;
   }
 
   private void finishRows() {
@@ -82,6 +82,7 @@ final class ArrowBatchEncoder implements AutoCloseable {
   private void resetRows() {
     if (flat != null) flat.reset();
     else writer.reset();
+    rowsInBatch = 0;
   }
 
   private void writeIpc(WritableByteChannel channel) throws IOException {

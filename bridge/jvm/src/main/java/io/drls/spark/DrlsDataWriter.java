@@ -51,7 +51,7 @@ final class DrlsDataWriter implements DataWriter<InternalRow> {
   private void emit() throws IOException {
     batches++;
     if (!options.useJvmSink()) {
-      kept.add(encoder.finish().copy());
+      kept.add(encoder.finish());
       return;
     }
     if (connection == null) {
