@@ -22,7 +22,7 @@ import { BridgeEndpoint, type SinkTarget } from '../bridge/endpoint/index.js';
 import type { SparkSession, StreamingQuery } from '../bridge/connect/index.js';
 import { fromSparkStreaming, toSparkStreaming } from '../bridge/streaming/index.js';
 import { shutdown } from '../runtime/index.js';
-import { MiB, printTable } from './support.js';
+import { MiB, percentile, printTable } from './support.js';
 
 const FORWARD_ROWS = 4_000_000;
 const REVERSE_ROWS = 2_000_000;
@@ -155,8 +155,7 @@ async function wire(totalMiB: number): Promise<number> {
 const ROUNDS = 3;
 
 function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+  return percentile([...xs].sort((a, b) => a - b), 50);
 }
 
 function range(ratios: number[]): string {
