@@ -36,7 +36,8 @@ export interface PullLimits {
   readonly maxBytes: number;
 }
 
-const SINGLE = 'single';
+/** The limits of a single `pull`; it is answered with one batch, not a list. */
+const SINGLE: PullLimits = { maxBatches: 1, maxBytes: Infinity };
 /** A multi-batch pull takes at most 1/LUMPS of `maxBufferedBytes` past its first batch. */
 const LUMPS = 16;
 
@@ -51,8 +52,8 @@ interface Consumer {
 
 interface ParkedPull {
   readonly reply: Reply<PullResult> | Reply<PullManyResult>;
-  /** SINGLE for `pull`, else how much one answer may carry. */
-  readonly many: PullLimits | typeof SINGLE;
+  /** How much one answer may carry; SINGLE for `pull`. */
+  readonly many: PullLimits;
   readonly since: number;
   timer: NodeJS.Timeout | undefined;
 }
@@ -227,7 +228,7 @@ export class StreamBuffer {
     this.#pull(consumerId, timeoutMs, reply, many);
   }
 
-  #pull(consumerId: string, timeoutMs: number | undefined, reply: Reply<PullResult> | Reply<PullManyResult>, many: PullLimits | typeof SINGLE): void {
+  #pull(consumerId: string, timeoutMs: number | undefined, reply: Reply<PullResult> | Reply<PullManyResult>, many: PullLimits): void {
     if (this.#failure) return reply.reject(this.#failure);
     const consumer = this.#consumers.get(consumerId);
     if (!consumer) {
@@ -413,7 +414,7 @@ export class StreamBuffer {
 
   /** The answer to a consumer's waiting pull if one is ready now, advancing its cursor. */
   #next(consumer: Consumer, parked: ParkedPull): PullResult | PullManyResult | undefined {
-    const { maxBatches, maxBytes } = parked.many === SINGLE ? { maxBatches: 1, maxBytes: Infinity } : parked.many;
+    const { maxBatches, maxBytes } = parked.many;
     // What one answer takes is freed in one lump at the consumer's next pull; keeping each
     // lump a small share of the byte limit keeps the process's peak memory near that limit.
     const byteCap = Math.min(maxBytes, this.#limits.maxBufferedBytes / LUMPS);
