@@ -1,11 +1,9 @@
 package io.drls.spark;
 
-import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
-import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
@@ -19,26 +17,43 @@ import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Rows into Arrow vectors for flat schemas of integer, float, boolean, date, timestamp, string
- * and binary columns: each value goes straight into its vector's buffers, which are sized for a
- * whole batch up front. This is the forward path's hot loop (once per row and column), and
- * Spark's ArrowWriter spends most of it on per-value capacity checks and ByteBuffer wrapping.
+ * and binary columns. This is the forward path's hot loop (once per row and column), so it
+ * writes each value with a raw store into buffers sized for a whole batch, checking capacity
+ * once per row instead of once per value, and reads Spark's {@link UnsafeRow} (what a query
+ * plan almost always hands a sink) straight from its memory, without a UTF8String per string.
  * Other schemas (decimal, nested types) keep using Spark's ArrowWriter.
  */
 final class FlatRowWriter {
   private static final int INITIAL_ROWS = 1 << 16;
 
+  // Column kinds: how a value is read from a row and where it goes.
+  private static final int LONG = 0;
+  private static final int INT = 1;
+  private static final int SHORT = 2;
+  private static final int BYTE = 3;
+  private static final int DOUBLE = 4;
+  private static final int FLOAT = 5;
+  private static final int BOOLEAN = 6;
+  private static final int BYTES = 7; // string or binary: offsets and data
+
   private final VectorSchemaRoot root;
   private final Column[] columns;
+  /** Bytes of an UnsafeRow's null bit set for this many columns. */
+  private final int nullBitsWidth;
   private int count;
+  /** Rows every column has room for; checked once per row. */
+  private int capacity;
 
   private FlatRowWriter(VectorSchemaRoot root, Column[] columns) {
     this.root = root;
     this.columns = columns;
+    this.nullBitsWidth = UnsafeRow.calculateBitSetWidthInBytes(columns.length);
   }
 
   /** A writer for {@code root}'s vectors, or null when one of them is not a flat type. */
@@ -49,44 +64,118 @@ final class FlatRowWriter {
       columns[i] = column(vectors.get(i));
       if (columns[i] == null) return null;
     }
+    FlatRowWriter writer = new FlatRowWriter(root, columns);
     // Sized for a whole batch; a very large maxRowsPerBatch starts smaller and grows.
     int rows = Math.min(maxRows, INITIAL_ROWS);
     for (Column c : columns) c.allocate(rows);
-    return new FlatRowWriter(root, columns);
+    writer.refreshCapacity();
+    return writer;
   }
 
   private static Column column(FieldVector v) {
     if (v instanceof BigIntVector || v instanceof TimeStampMicroTZVector || v instanceof TimeStampMicroVector) {
-      return new Fixed((BaseFixedWidthVector) v, (d, row, o, i) -> d.setLong((long) i << 3, row.getLong(o)));
+      return new Column(v, LONG, 3);
     }
-    if (v instanceof IntVector || v instanceof DateDayVector) {
-      return new Fixed((BaseFixedWidthVector) v, (d, row, o, i) -> d.setInt((long) i << 2, row.getInt(o)));
-    }
-    if (v instanceof SmallIntVector) {
-      return new Fixed((BaseFixedWidthVector) v, (d, row, o, i) -> d.setShort((long) i << 1, row.getShort(o)));
-    }
-    if (v instanceof TinyIntVector) {
-      return new Fixed((BaseFixedWidthVector) v, (d, row, o, i) -> d.setByte(i, row.getByte(o)));
-    }
-    if (v instanceof Float8Vector) {
-      return new Fixed((BaseFixedWidthVector) v, (d, row, o, i) -> d.setDouble((long) i << 3, row.getDouble(o)));
-    }
-    if (v instanceof Float4Vector) {
-      return new Fixed((BaseFixedWidthVector) v, (d, row, o, i) -> d.setFloat((long) i << 2, row.getFloat(o)));
-    }
-    if (v instanceof BitVector) {
-      return new Fixed((BaseFixedWidthVector) v, (d, row, o, i) -> {
-        if (row.getBoolean(o)) BitVectorHelper.setBit(d, i);
-      });
-    }
-    if (v instanceof VarCharVector) return new Variable((BaseVariableWidthVector) v, true);
-    if (v instanceof VarBinaryVector) return new Variable((BaseVariableWidthVector) v, false);
+    if (v instanceof IntVector || v instanceof DateDayVector) return new Column(v, INT, 2);
+    if (v instanceof SmallIntVector) return new Column(v, SHORT, 1);
+    if (v instanceof TinyIntVector) return new Column(v, BYTE, 0);
+    if (v instanceof Float8Vector) return new Column(v, DOUBLE, 3);
+    if (v instanceof Float4Vector) return new Column(v, FLOAT, 2);
+    if (v instanceof BitVector) return new Column(v, BOOLEAN, 0);
+    if (v instanceof VarCharVector || v instanceof VarBinaryVector) return new Column(v, BYTES, 0);
     return null;
   }
 
   void write(InternalRow row) {
-    for (int i = 0; i < columns.length; i++) columns[i].write(row, i, count);
+    if (count >= capacity) grow();
+    if (row instanceof UnsafeRow unsafe && unsafe.numFields() == columns.length) writeUnsafe(unsafe);
+    else writeGeneric(row);
     count++;
+  }
+
+  /** Reads the row's fields from its own memory: the layout is UnsafeRow's (null bits, then 8-byte slots). */
+  private void writeUnsafe(UnsafeRow row) {
+    Object base = row.getBaseObject();
+    long start = row.getBaseOffset();
+    long fields = start + nullBitsWidth;
+    int index = count;
+    for (int i = 0; i < columns.length; i++) {
+      Column c = columns[i];
+      if ((Platform.getLong(base, start + ((long) (i >> 6) << 3)) & (1L << (i & 63))) != 0) {
+        if (c.kind == BYTES) c.endValue(index);
+        continue; // validity stays 0: reset() zeroed it
+      }
+      long slot = fields + ((long) i << 3);
+      long at = c.data + ((long) index << c.shift);
+      switch (c.kind) {
+        case LONG -> Platform.putLong(null, at, Platform.getLong(base, slot));
+        case INT -> Platform.putInt(null, at, Platform.getInt(base, slot));
+        case SHORT -> Platform.putShort(null, at, Platform.getShort(base, slot));
+        case BYTE -> Platform.putByte(null, at, Platform.getByte(base, slot));
+        case DOUBLE -> Platform.putDouble(null, at, Platform.getDouble(base, slot));
+        case FLOAT -> Platform.putFloat(null, at, Platform.getFloat(base, slot));
+        case BOOLEAN -> {
+          if (Platform.getBoolean(base, slot)) setBit(c.data, index);
+        }
+        default -> {
+          long offsetAndSize = Platform.getLong(base, slot);
+          c.appendPadded(base, start + (offsetAndSize >>> 32), (int) offsetAndSize);
+          c.endValue(index);
+        }
+      }
+      setBit(c.validity, index);
+    }
+  }
+
+  /** Any other InternalRow, through its getters. */
+  private void writeGeneric(InternalRow row) {
+    int index = count;
+    for (int i = 0; i < columns.length; i++) {
+      Column c = columns[i];
+      if (row.isNullAt(i)) {
+        if (c.kind == BYTES) c.endValue(index);
+        continue;
+      }
+      long at = c.data + ((long) index << c.shift);
+      switch (c.kind) {
+        case LONG -> Platform.putLong(null, at, row.getLong(i));
+        case INT -> Platform.putInt(null, at, row.getInt(i));
+        case SHORT -> Platform.putShort(null, at, row.getShort(i));
+        case BYTE -> Platform.putByte(null, at, row.getByte(i));
+        case DOUBLE -> Platform.putDouble(null, at, row.getDouble(i));
+        case FLOAT -> Platform.putFloat(null, at, row.getFloat(i));
+        case BOOLEAN -> {
+          if (row.getBoolean(i)) setBit(c.data, index);
+        }
+        default -> {
+          if (c.vector instanceof VarCharVector) {
+            UTF8String s = row.getUTF8String(i);
+            c.append(s.getBaseObject(), s.getBaseOffset(), s.numBytes());
+          } else {
+            byte[] b = row.getBinary(i);
+            c.append(b, Platform.BYTE_ARRAY_OFFSET, b.length);
+          }
+          c.endValue(index);
+        }
+      }
+      setBit(c.validity, index);
+    }
+  }
+
+  private static void setBit(long address, int index) {
+    long at = address + (index >> 3);
+    Platform.putByte(null, at, (byte) (Platform.getByte(null, at) | (1 << (index & 7))));
+  }
+
+  private void grow() {
+    for (Column c : columns) c.grow(count);
+    refreshCapacity();
+  }
+
+  private void refreshCapacity() {
+    int min = Integer.MAX_VALUE;
+    for (Column c : columns) min = Math.min(min, c.vector.getValueCapacity());
+    capacity = min;
   }
 
   /** Sets the row counts, so the root can be serialized. */
@@ -95,143 +184,94 @@ final class FlatRowWriter {
     root.setRowCount(count);
   }
 
-  /** Empties the vectors for the next batch, keeping their memory. */
+  /** Empties the vectors for the next batch, keeping their memory (zeroed, so validity starts clear). */
   void reset() {
     for (Column c : columns) c.reset();
     count = 0;
+    refreshCapacity();
   }
 
-  private abstract static class Column {
-    abstract void allocate(int rows);
+  /** One vector and the raw addresses of its buffers, refreshed whenever Arrow reallocates them. */
+  private static final class Column {
+    final FieldVector vector;
+    final int kind;
+    /** log2 of the value width in bytes, for fixed-width kinds. */
+    final int shift;
+    long validity;
+    long data;
+    long offsets;
+    long dataCapacity;
+    /** End of the variable-width data written so far. */
+    int end;
 
-    abstract void write(InternalRow row, int ordinal, int index);
-
-    abstract void finish(int rows);
-
-    abstract void reset();
-  }
-
-  /** Writes one non-null value of a row into a fixed-width data buffer. */
-  @FunctionalInterface
-  private interface Put {
-    void put(ArrowBuf data, InternalRow row, int ordinal, int index);
-  }
-
-  /** A fixed-width vector: a validity bit and a value written in place. */
-  private static final class Fixed extends Column {
-    private final BaseFixedWidthVector vector;
-    private final Put put;
-    private ArrowBuf validity;
-    private ArrowBuf data;
-    private int capacity;
-
-    Fixed(BaseFixedWidthVector vector, Put put) {
+    Column(FieldVector vector, int kind, int shift) {
       this.vector = vector;
-      this.put = put;
+      this.kind = kind;
+      this.shift = shift;
     }
 
-    @Override
     void allocate(int rows) {
-      vector.allocateNew(rows);
-      buffers();
+      if (vector instanceof BaseVariableWidthVector v) v.allocateNew(rows * 16L, rows);
+      else ((BaseFixedWidthVector) vector).allocateNew(rows);
+      addresses();
     }
 
-    private void buffers() {
-      validity = vector.getValidityBuffer();
-      data = vector.getDataBuffer();
-      capacity = vector.getValueCapacity();
+    private void addresses() {
+      validity = vector.getValidityBuffer().memoryAddress();
+      data = vector.getDataBuffer().memoryAddress();
+      dataCapacity = vector.getDataBuffer().capacity();
+      if (kind == BYTES) offsets = vector.getOffsetBuffer().memoryAddress();
     }
 
-    @Override
-    void write(InternalRow row, int ordinal, int index) {
-      if (index >= capacity) {
-        vector.reAlloc();
-        buffers();
+    void grow(int rows) {
+      if (vector.getValueCapacity() > rows) return;
+      if (vector instanceof BaseVariableWidthVector v) v.reallocValidityAndOffsetBuffers();
+      else ((BaseFixedWidthVector) vector).reAlloc();
+      addresses();
+    }
+
+    /** Copies n bytes to the end of the data buffer, growing it first when they do not fit. */
+    void append(Object base, long offset, int n) {
+      while ((long) end + n > dataCapacity) {
+        ((BaseVariableWidthVector) vector).reallocDataBuffer();
+        addresses();
       }
-      if (row.isNullAt(ordinal)) return; // validity stays 0: reset() zeroed it
-      BitVectorHelper.setBit(validity, index);
-      put.put(data, row, ordinal, index);
+      Platform.copyMemory(base, offset, null, data + end, n);
+      end += n;
     }
 
-    @Override
+    /**
+     * Like {@link #append} for bytes inside an UnsafeRow, which pads them to whole 8-byte words:
+     * short values (the common case) go a word at a time, cheaper than a copyMemory call. The
+     * bytes written past the value's end are overwritten by the next one or never sent.
+     */
+    void appendPadded(Object base, long offset, int n) {
+      if (n > 64) {
+        append(base, offset, n);
+        return;
+      }
+      while ((long) end + n + 8 > dataCapacity) {
+        ((BaseVariableWidthVector) vector).reallocDataBuffer();
+        addresses();
+      }
+      long to = data + end;
+      for (int k = 0; k < n; k += 8) Platform.putLong(null, to + k, Platform.getLong(base, offset + k));
+      end += n;
+    }
+
+    /** Records where value {@code index} ends (also for a null, which takes no bytes). */
+    void endValue(int index) {
+      Platform.putInt(null, offsets + (((long) index + 1) << 2), end);
+    }
+
     void finish(int rows) {
+      if (vector instanceof BaseVariableWidthVector v) v.setLastSet(rows - 1);
       vector.setValueCount(rows);
     }
 
-    @Override
     void reset() {
       vector.reset();
-    }
-  }
-
-  /** A string or binary vector: bytes copied from the row into the data buffer, which grows as needed. */
-  private static final class Variable extends Column {
-    private final BaseVariableWidthVector vector;
-    private final boolean utf8;
-    private ArrowBuf validity;
-    private ArrowBuf offsets;
-    private ArrowBuf data;
-    private int capacity;
-    private int end;
-
-    Variable(BaseVariableWidthVector vector, boolean utf8) {
-      this.vector = vector;
-      this.utf8 = utf8;
-    }
-
-    @Override
-    void allocate(int rows) {
-      vector.allocateNew(rows * 16L, rows);
-      buffers();
-    }
-
-    private void buffers() {
-      validity = vector.getValidityBuffer();
-      offsets = vector.getOffsetBuffer();
-      data = vector.getDataBuffer();
-      capacity = vector.getValueCapacity();
-    }
-
-    @Override
-    void write(InternalRow row, int ordinal, int index) {
-      if (index >= capacity) {
-        vector.reallocValidityAndOffsetBuffers();
-        buffers();
-      }
-      if (!row.isNullAt(ordinal)) {
-        if (utf8) {
-          UTF8String s = row.getUTF8String(ordinal);
-          int n = s.numBytes();
-          room(n);
-          Platform.copyMemory(s.getBaseObject(), s.getBaseOffset(), null, data.memoryAddress() + end, n);
-          end += n;
-        } else {
-          byte[] b = row.getBinary(ordinal);
-          room(b.length);
-          data.setBytes(end, b, 0, b.length);
-          end += b.length;
-        }
-        BitVectorHelper.setBit(validity, index);
-      }
-      offsets.setInt(((long) index + 1) << 2, end);
-    }
-
-    private void room(int n) {
-      while ((long) end + n > data.capacity()) {
-        vector.reallocDataBuffer();
-        data = vector.getDataBuffer();
-      }
-    }
-
-    @Override
-    void finish(int rows) {
-      vector.setLastSet(rows - 1);
-      vector.setValueCount(rows);
-    }
-
-    @Override
-    void reset() {
-      vector.reset();
+      addresses();
       end = 0;
     }
   }
