@@ -1,10 +1,11 @@
 import { tableFromIPC, type RecordBatch } from 'apache-arrow';
+import { describe } from '../../errors.js';
 import type { StreamCoordinator } from '../../actors/stream-coordinator.js';
-import type { CommitResult, CommittedPartition, SinkTarget } from '../endpoint/index.js';
+import { ProtocolError, type CommitResult, type CommittedPartition, type SinkTarget } from '../endpoint/index.js';
 
 interface Staged {
   bytes: number;
-  readonly ipc: Uint8Array[];
+  readonly batches: RecordBatch[];
 }
 
 /**
@@ -24,14 +25,17 @@ export class CoordinatorSink implements SinkTarget {
   }
 
   async stage(epoch: number, partition: number, attempt: number, ipc: Uint8Array): Promise<void> {
+    // Decoded on arrival, while Spark's tasks still run: the driver's commit then only
+    // publishes, and its wait is not Node decoding a whole epoch while the executors idle.
+    const batches = decode(ipc);
     await this.#coordinator.reserve(ipc.byteLength);
     let attempts = this.#epochs.get(epoch);
     if (!attempts) this.#epochs.set(epoch, (attempts = new Map()));
     const key = `${partition}:${attempt}`;
     let staged = attempts.get(key);
-    if (!staged) attempts.set(key, (staged = { bytes: 0, ipc: [] }));
+    if (!staged) attempts.set(key, (staged = { bytes: 0, batches: [] }));
     staged.bytes += ipc.byteLength;
-    staged.ipc.push(ipc);
+    for (const batch of batches) staged.batches.push(batch);
   }
 
   async commitEpoch(epoch: number, partitions: readonly CommittedPartition[]): Promise<CommitResult> {
@@ -47,12 +51,8 @@ export class CoordinatorSink implements SinkTarget {
       attempts.delete(key);
       if (!staged) continue;
       reserved += staged.bytes;
-      for (const ipc of staged.ipc) {
-        for (const batch of tableFromIPC(ipc).batches) {
-          entries[p.partition]!.push(batch);
-          any = true;
-        }
-      }
+      if (staged.batches.length > 0) any = true;
+      for (const batch of staged.batches) entries[p.partition]!.push(batch);
     }
     // Attempts Spark did not commit (retried or speculative tasks) are dropped here.
     let dropped = 0;
@@ -75,5 +75,13 @@ export class CoordinatorSink implements SinkTarget {
     let bytes = 0;
     for (const staged of attempts.values()) bytes += staged.bytes;
     if (bytes > 0) await this.#coordinator.release(bytes);
+  }
+}
+
+function decode(ipc: Uint8Array): RecordBatch[] {
+  try {
+    return tableFromIPC(ipc).batches;
+  } catch (err) {
+    throw new ProtocolError(`DATA payload is not a readable Arrow IPC stream: ${describe(err)}`, { cause: err });
   }
 }
