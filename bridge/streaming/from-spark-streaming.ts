@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -56,20 +56,26 @@ export async function fromSparkStreaming(streamingDf: DataFrame, options: FromSp
   const coordinator = StreamCoordinator.create(options);
   const iterator = coordinator.iterator();
   let registered = false;
+  // Spark insists on a checkpoint for a custom sink; a fresh temporary one suits a local
+  // Spark, and goes once the query has ended. Give your own (reachable by the cluster) to
+  // survive restarts.
+  let ownCheckpoint: string | undefined;
+  const removeOwnCheckpoint = async (): Promise<void> => {
+    if (ownCheckpoint) await rm(ownCheckpoint, { recursive: true, force: true });
+  };
   try {
     // A query restarted on the same checkpoint resumes its epochs: the endpoint must know which
     // it already delivered, so a replayed epoch is not delivered twice.
-    const checkpoint = options.checkpointLocation ?? (await mkdtemp(join(tmpdir(), `drls-checkpoint-${coordinator.streamId}-`)));
+    if (options.checkpointLocation === undefined) ownCheckpoint = await mkdtemp(join(tmpdir(), `drls-checkpoint-${coordinator.streamId}-`));
+    const checkpoint = options.checkpointLocation ?? ownCheckpoint!;
     const resumeKey = `${coordinator.streamId}\u0000${checkpoint}`;
     const sink = new CoordinatorSink(coordinator, (epoch) => committedEpochs.set(resumeKey, epoch));
     const registration = await bridge.register(coordinator.streamId, { sink, lastCommittedEpoch: committedEpochs.get(resumeKey) ?? -1 });
     registered = true;
     const connector = { ...registration.connectorOptions(), useJvmSink: String(useJvmSink) };
-    // Spark insists on a checkpoint for a custom sink; a fresh temporary one suits a local
-    // Spark. Give your own (reachable by the cluster) to survive restarts.
     const writer = streamingDf.writeStream.format('drls').options(connector);
     const query = await applyWriteOptions(writer, { ...options, checkpointLocation: checkpoint }).start();
-    const watcher = watchQuery(query, coordinator);
+    const watcher = watchQuery(query, coordinator, removeOwnCheckpoint);
 
     let stopping: Promise<void> | undefined;
     const stop = (drainTimeoutMs: number): Promise<void> =>
@@ -87,6 +93,7 @@ export async function fromSparkStreaming(streamingDf: DataFrame, options: FromSp
           if ((await coordinator.getStats()).numConsumers > 0) await coordinator.waitForDrain({ timeoutMs: drainTimeoutMs });
         } finally {
           coordinator.remove();
+          await removeOwnCheckpoint().catch(() => undefined);
         }
       })());
     return { iterator, query: new BridgedStreamingQuery(query, stop), coordinator };
@@ -94,6 +101,7 @@ export async function fromSparkStreaming(streamingDf: DataFrame, options: FromSp
     if (registered) await bridge.unregister(coordinator.streamId).catch(() => undefined);
     await iterator.close();
     coordinator.remove();
+    await removeOwnCheckpoint().catch(() => undefined);
     throw err;
   }
 }

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,11 @@ async function consume(it: StreamingIterator, onRows?: (seen: number) => void): 
   return byPartition;
 }
 
+/** Temporary checkpoints fromSparkStreaming made for a stream and has not removed. */
+async function leftCheckpoints(streamId: string): Promise<string[]> {
+  return (await readdir(tmpdir())).filter((name) => name.startsWith(`drls-checkpoint-${streamId}-`));
+}
+
 function assertExactlyOnceInOrder(byPartition: Map<number, number[]>, minRows: number): void {
   const all = [...byPartition.values()].flat().sort((a, b) => a - b);
   assert.ok(all.length >= minRows, `expected at least ${minRows} rows, got ${all.length}`);
@@ -49,6 +54,7 @@ for (const useJvmSink of [false, true]) {
     assert.equal([...result.keys()].sort(), [0, 1, 2], 'one entry per Spark partition');
     assertExactlyOnceInOrder(result, 3000);
     assert.not.ok(coordinator.alive, 'stop() removed the coordinator');
+    assert.equal(await leftCheckpoints(coordinator.streamId), [], 'stop() removed the temporary checkpoint');
   });
 }
 
@@ -67,6 +73,7 @@ test('a file stream over parquet files arrives complete; the query ending comple
   }
   all.sort((a, b) => a - b);
   assert.equal(all, Array.from({ length: 5000 }, (_, i) => i), 'every value exactly once');
+  assert.equal(await leftCheckpoints(coordinator.streamId), [], 'the ended query left no temporary checkpoint');
   coordinator.remove();
 });
 
