@@ -44,26 +44,21 @@ export class CoordinatorSink implements SinkTarget {
     const width = partitions.reduce((w, p) => Math.max(w, p.partition + 1), 0);
     const entries: RecordBatch[][] = Array.from({ length: width }, () => []);
     let reserved = 0;
-    let any = false;
     for (const p of partitions) {
       const key = `${p.partition}:${p.attempt}`;
       const staged = attempts.get(key);
       attempts.delete(key);
       if (!staged) continue;
       reserved += staged.bytes;
-      if (staged.batches.length > 0) any = true;
       for (const batch of staged.batches) entries[p.partition]!.push(batch);
     }
-    // Attempts Spark did not commit (retried or speculative tasks) are dropped here.
-    let dropped = 0;
-    for (const staged of attempts.values()) dropped += staged.bytes;
-    if (dropped > 0) await this.#coordinator.release(dropped);
-    if (!any) {
-      if (reserved > 0) await this.#coordinator.release(reserved);
-      this.#onCommitted?.(epoch);
-      return { duplicate: false, batchId: -1 };
-    }
-    const batchId = await this.#coordinator.publish({ partitions: entries }, { reservedBytes: reserved });
+    const any = entries.some((batches) => batches.length > 0);
+    // Attempts Spark did not commit (retried or speculative tasks) are dropped here, and so is
+    // the reservation of a commit with nothing to publish.
+    let unpublished = any ? 0 : reserved;
+    for (const staged of attempts.values()) unpublished += staged.bytes;
+    if (unpublished > 0) await this.#coordinator.release(unpublished);
+    const batchId = any ? await this.#coordinator.publish({ partitions: entries }, { reservedBytes: reserved }) : -1;
     this.#onCommitted?.(epoch);
     return { duplicate: false, batchId };
   }
