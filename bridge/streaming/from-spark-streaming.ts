@@ -69,7 +69,8 @@ export async function fromSparkStreaming(streamingDf: DataFrame, options: FromSp
     if (options.checkpointLocation === undefined) ownCheckpoint = await mkdtemp(join(tmpdir(), `drls-checkpoint-${coordinator.streamId}-`));
     const checkpoint = options.checkpointLocation ?? ownCheckpoint!;
     const resumeKey = `${coordinator.streamId}\u0000${checkpoint}`;
-    const sink = new CoordinatorSink(coordinator, (epoch) => committedEpochs.set(resumeKey, epoch));
+    // Only a checkpoint of the caller's can be restarted on, so only its epochs are remembered.
+    const sink = new CoordinatorSink(coordinator, ownCheckpoint ? undefined : (epoch) => committedEpochs.set(resumeKey, epoch));
     const registration = await bridge.register(coordinator.streamId, { sink, lastCommittedEpoch: committedEpochs.get(resumeKey) ?? -1 });
     registered = true;
     const connector = { ...registration.connectorOptions(), useJvmSink: String(useJvmSink) };
