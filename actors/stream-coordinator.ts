@@ -116,6 +116,7 @@ export class StreamCoordinator {
       throw new InvalidArgumentError(`options.watermark must be a finite number, got ${String(watermark)}`);
     }
     const reservedBytes = options.reservedBytes ?? 0;
+    checkNonNegativeInteger(reservedBytes, 'options.reservedBytes');
     return this.#actor.ask({ type: 'publish', request: { partitions: entries, watermark, reservedBytes } });
   }
 
