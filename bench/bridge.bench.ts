@@ -1,7 +1,8 @@
 /**
  * Bridge benchmarks (issue 4), each against a baseline measured in the same run:
  * - forward: the same file-stream query into Spark's `noop` sink, and through the drls sink
- *   into a Node consumer (both sink modes);
+ *   into a Node consumer (both sink modes; and once more in a child Node started with the
+ *   README's heap flag, on the same Spark);
  * - reverse: Node-made rows through toSparkStreaming into `noop`, against Spark's own
  *   `rate-micro-batch` source into `noop`, same row count and columns;
  * - wire: Arrow bytes per second the connector delivers with ~16 MiB batches, against Node's
@@ -13,20 +14,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { makeVector, Table, Utf8, vectorFromArray } from 'apache-arrow';
-import { execFile } from 'node:child_process';
+import { execFile, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { initSpark, stopSpark, ensureSpark } from '../bridge/spark/index.js';
 import { javaBinary } from '../bridge/spark/java.js';
 import { JAVA_OPENS } from '../bridge/spark/server.js';
 import { BridgeEndpoint, type SinkTarget } from '../bridge/endpoint/index.js';
 import type { SparkSession, StreamingQuery } from '../bridge/connect/index.js';
-import { fromSparkStreaming, toSparkStreaming } from '../bridge/streaming/index.js';
+import { toSparkStreaming } from '../bridge/streaming/index.js';
+import { drlsForward, FORWARD_SCHEMA, type ForwardRun } from './forward-query.js';
+import type { ChildReply, ChildRequest } from './forward-child.js';
 import { shutdown } from '../runtime/index.js';
 import { MiB, percentile, printTable } from './support.js';
 
 const FORWARD_ROWS = 4_000_000;
 const REVERSE_ROWS = 2_000_000;
-const SCHEMA = 'l BIGINT, d DOUBLE, s STRING';
+/** The README's setting for busy forward streams (see "Performance notes"). */
+const TUNED_NODE = ['--initial-old-space-size=256'];
 
 /** Parquet input for the forward runs, in `parent`/input. */
 async function writeInput(spark: SparkSession, parent: string, rows: number, files: number): Promise<string> {
@@ -39,20 +43,44 @@ async function writeInput(spark: SparkSession, parent: string, rows: number, fil
 
 async function noopForward(spark: SparkSession, dir: string): Promise<number> {
   const start = performance.now();
-  const q = await spark.readStream.schema(SCHEMA).option('maxFilesPerTrigger', 2).parquet(dir).writeStream.format('noop').trigger({ availableNow: true }).start();
+  const q = await spark.readStream.schema(FORWARD_SCHEMA).option('maxFilesPerTrigger', 2).parquet(dir).writeStream.format('noop').trigger({ availableNow: true }).start();
   await q.awaitTermination();
   return (performance.now() - start) / 1000;
 }
 
-async function drlsForward(spark: SparkSession, dir: string, useJvmSink: boolean): Promise<{ seconds: number; rows: number }> {
-  const start = performance.now();
-  const df = spark.readStream.schema(SCHEMA).option('maxFilesPerTrigger', 2).parquet(dir);
-  const { iterator, coordinator } = await fromSparkStreaming(df, { useJvmSink, trigger: { availableNow: true } });
-  let rows = 0;
-  for await (const batch of iterator) rows += batch.numRows;
-  const seconds = (performance.now() - start) / 1000;
-  coordinator.remove();
-  return { seconds, rows };
+/**
+ * The same drls run in a child Node started with `flags`, on the parent's Spark (through
+ * Spark Connect): the forward table compares Node's default heap set-up with the README's.
+ */
+async function forwardChild(remote: string, dir: string, flags: string[]): Promise<{ run: (useJvmSink: boolean) => Promise<ForwardRun>; close: () => Promise<void> }> {
+  const child = fork(fileURLToPath(new URL('./forward-child.ts', import.meta.url)), [], {
+    execArgv: [...flags, '--conditions=source', '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ask = (req: ChildRequest): Promise<ChildReply> =>
+    new Promise((resolve, reject) => {
+      const onExit = (code: number | null): void => reject(new Error(`forward child exited (${code}) during ${req.type}`));
+      child.once('exit', onExit);
+      child.once('message', (r: ChildReply) => {
+        child.off('exit', onExit);
+        if (r.type === 'failed') reject(new Error(`forward child: ${r.message}`));
+        else resolve(r);
+      });
+      child.send(req);
+    });
+  await ask({ type: 'init', remote, dir });
+  return {
+    run: async (useJvmSink) => {
+      const r = await ask({ type: 'run', useJvmSink });
+      if (r.type !== 'done') throw new Error(`forward child answered ${r.type}`);
+      return r;
+    },
+    close: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'exit' } satisfies ChildRequest);
+      await exited;
+    },
+  };
 }
 
 /** Micro-batches a query has finished, from its last progress report. */
@@ -165,44 +193,48 @@ function range(ratios: number[]): string {
   return `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`;
 }
 
-/** Node's own CPU seconds (all its threads) spent while `fn` ran. */
-async function withCpu<T>(fn: () => Promise<T>): Promise<{ value: T; cpu: number }> {
-  const start = process.cpuUsage();
-  const value = await fn();
-  const used = process.cpuUsage(start);
-  return { value, cpu: (used.user + used.system) / 1e6 };
-}
-
 export async function run(): Promise<void> {
   const spark = await initSpark({ appName: 'drls-bridge-bench', driverMemory: '3g' });
   const scratch = await mkdtemp(join(tmpdir(), 'drls-bench-'));
   try {
     const dir = await writeInput(spark, scratch, FORWARD_ROWS, 8);
+    const tuned = await forwardChild(spark.remote, dir, TUNED_NODE);
     // Warm-up: the JVM's JIT keeps speeding up the first few runs of each query; in a run of
     // 12 rounds the noop query took 2.6, 1.9, 1.5 s... and settled near 1.5 s from the 4th.
     for (let i = 0; i < 4; i++) {
       await noopForward(spark, dir);
       await drlsForward(spark, dir, true);
+      await tuned.run(true);
     }
     await drlsForward(spark, dir, false);
     const noop: number[] = [];
     const direct: number[] = [];
     const driver: number[] = [];
+    const tunedDirect: number[] = [];
     const directCpu: number[] = [];
+    const tunedCpu: number[] = [];
     for (let r = 0; r < FORWARD_ROUNDS; r++) {
       noop.push(await noopForward(spark, dir));
-      const d = await withCpu(() => drlsForward(spark, dir, true));
-      direct.push(d.value.seconds);
+      const d = await drlsForward(spark, dir, true);
+      direct.push(d.seconds);
       directCpu.push(d.cpu);
+      const t = await tuned.run(true);
+      tunedDirect.push(t.seconds);
+      tunedCpu.push(t.cpu);
       driver.push((await drlsForward(spark, dir, false)).seconds);
     }
+    await tuned.close();
     const ratios = (xs: number[]): number[] => xs.map((x, i) => noop[i]! / x);
     printTable(`Forward: ${FORWARD_ROWS.toLocaleString('en-US')} rows of (long, double, string), file stream, availableNow; median of ${FORWARD_ROUNDS} rounds`, ['sink', 'seconds', 'rows/s', 'vs noop (median)', 'vs noop (each round)'], [
       ['noop (Spark)', median(noop), FORWARD_ROWS / median(noop), '1.00', '-'],
       ['drls, useJvmSink=true', median(direct), FORWARD_ROWS / median(direct), (median(noop) / median(direct)).toFixed(2), range(ratios(direct))],
+      [`drls, useJvmSink=true, node ${TUNED_NODE.join(' ')}`, median(tunedDirect), FORWARD_ROWS / median(tunedDirect), (median(noop) / median(tunedDirect)).toFixed(2), range(ratios(tunedDirect))],
       ['drls, useJvmSink=false', median(driver), FORWARD_ROWS / median(driver), (median(noop) / median(driver)).toFixed(2), range(ratios(driver))],
     ]);
-    console.log(`Node CPU per forward run (useJvmSink=true): ${median(directCpu).toFixed(2)} s for ${FORWARD_ROWS.toLocaleString('en-US')} rows`);
+    console.log(
+      `Node CPU per forward run (useJvmSink=true), median: ${median(directCpu).toFixed(2)} s with Node's defaults, ` +
+        `${median(tunedCpu).toFixed(2)} s with ${TUNED_NODE.join(' ')}, for ${FORWARD_ROWS.toLocaleString('en-US')} rows`,
+    );
 
     await rateIntoNoop(spark, REVERSE_ROWS / 4); // warm-up
     await drlsReverse(spark, REVERSE_ROWS / 4);

@@ -1,0 +1,48 @@
+/**
+ * The forward query's Node side in a child process started with Node flags of the parent's
+ * choosing (the README's `--initial-old-space-size`), connected to the parent's Spark
+ * Connect server, so one bench run compares both Node set-ups against the same noop runs.
+ * Speaks over the fork IPC channel: init, then run..., then exit.
+ */
+import { initSpark, stopSpark } from '../bridge/spark/index.js';
+import type { SparkSession } from '../bridge/connect/index.js';
+import { shutdown } from '../runtime/index.js';
+import { drlsForward } from './forward-query.js';
+
+export type ChildRequest =
+  | { readonly type: 'init'; readonly remote: string; readonly dir: string }
+  | { readonly type: 'run'; readonly useJvmSink: boolean }
+  | { readonly type: 'exit' };
+
+export type ChildReply =
+  | { readonly type: 'ready' }
+  | { readonly type: 'done'; readonly seconds: number; readonly rows: number; readonly cpu: number }
+  | { readonly type: 'failed'; readonly message: string };
+
+let spark: SparkSession | undefined;
+let dir = '';
+
+function reply(r: ChildReply): void {
+  process.send!(r);
+}
+
+async function handle(req: ChildRequest): Promise<void> {
+  switch (req.type) {
+    case 'init':
+      spark = await initSpark({ remote: req.remote });
+      dir = req.dir;
+      reply({ type: 'ready' });
+      return;
+    case 'run':
+      reply({ type: 'done', ...(await drlsForward(spark!, dir, req.useJvmSink)) });
+      return;
+    case 'exit':
+      await stopSpark();
+      shutdown();
+      process.disconnect();
+  }
+}
+
+process.on('message', (req: ChildRequest) => {
+  handle(req).catch((err: unknown) => reply({ type: 'failed', message: err instanceof Error ? err.stack ?? err.message : String(err) }));
+});
