@@ -10,14 +10,16 @@ import { BridgedStreamingQuery, watchQuery } from './bridged-query.js';
 import { CoordinatorSink } from './coordinator-sink.js';
 import {
   applyWriteOptions,
+  batchSizeConnectorOptions,
   bridgeFor,
   checkDrainTimeout,
   checkWriteOptions,
+  type BatchSizeOptions,
   type StreamLimitOptions,
   type WriteQueryOptions,
 } from './options.js';
 
-export interface FromSparkStreamingOptions extends StreamLimitOptions, WriteQueryOptions {
+export interface FromSparkStreamingOptions extends StreamLimitOptions, WriteQueryOptions, BatchSizeOptions {
   /**
    * true: executors send their partitions straight to Node. false (the default, for small
    * streams): all data goes through one driver-side connection.
@@ -51,6 +53,7 @@ export async function fromSparkStreaming(streamingDf: DataFrame, options: FromSp
   const { useJvmSink = false } = options;
   if (typeof useJvmSink !== 'boolean') throw new InvalidArgumentError(`options.useJvmSink must be a boolean, got ${JSON.stringify(useJvmSink)}`);
   checkWriteOptions(options);
+  const batchSize = batchSizeConnectorOptions(options);
   const bridge = bridgeFor(options);
 
   const coordinator = StreamCoordinator.create(options);
@@ -73,7 +76,7 @@ export async function fromSparkStreaming(streamingDf: DataFrame, options: FromSp
     const sink = new CoordinatorSink(coordinator, ownCheckpoint ? undefined : (epoch) => committedEpochs.set(resumeKey, epoch));
     const registration = await bridge.register(coordinator.streamId, { sink, lastCommittedEpoch: committedEpochs.get(resumeKey) ?? -1 });
     registered = true;
-    const connector = { ...registration.connectorOptions(), useJvmSink: String(useJvmSink) };
+    const connector = { ...registration.connectorOptions(), ...batchSize, useJvmSink: String(useJvmSink) };
     const writer = streamingDf.writeStream.format('drls').options(connector);
     const query = await applyWriteOptions(writer, { ...options, checkpointLocation: checkpoint }).start();
     const watcher = watchQuery(query, coordinator, removeOwnCheckpoint);

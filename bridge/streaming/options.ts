@@ -26,6 +26,37 @@ export interface StreamLimitOptions {
   endpoint?: EndpointAddressOptions;
 }
 
+/** How Spark's tasks cut a partition into Arrow record batches (the forward path). */
+export interface BatchSizeOptions {
+  /** Rows per record batch; default 65,536. Smaller batches reach Node sooner; larger cost Node less CPU per row. */
+  maxRowsPerBatch?: number;
+  /** A record batch also ends once it holds this many bytes (wide rows); default 16 MiB, at most 512 MiB. */
+  maxBytesPerBatch?: number;
+}
+
+/** The largest maxBytesPerBatch: half a frame's limit, as a batch may pass it by its last row. */
+const MAX_BYTES_PER_BATCH = 512 * 1024 * 1024;
+const MAX_INT32 = 2 ** 31 - 1;
+
+/** Checks the batch-size options and returns the connector options they become (only those given). */
+export function batchSizeConnectorOptions(options: BatchSizeOptions): Record<string, string> {
+  const out: Record<string, string> = {};
+  const { maxRowsPerBatch, maxBytesPerBatch } = options;
+  if (maxRowsPerBatch !== undefined) {
+    checkPositive(maxRowsPerBatch, 'options.maxRowsPerBatch', { integer: true });
+    if (maxRowsPerBatch > MAX_INT32) throw new InvalidArgumentError(`options.maxRowsPerBatch must be at most ${MAX_INT32}, got ${maxRowsPerBatch}`);
+    out['maxRowsPerBatch'] = String(maxRowsPerBatch);
+  }
+  if (maxBytesPerBatch !== undefined) {
+    checkPositive(maxBytesPerBatch, 'options.maxBytesPerBatch', { integer: true });
+    if (maxBytesPerBatch > MAX_BYTES_PER_BATCH) {
+      throw new InvalidArgumentError(`options.maxBytesPerBatch must be at most ${MAX_BYTES_PER_BATCH} (512 MiB), got ${maxBytesPerBatch}`);
+    }
+    out['maxBytesPerBatch'] = String(maxBytesPerBatch);
+  }
+  return out;
+}
+
 export interface WriteQueryOptions {
   trigger?: Trigger;
   checkpointLocation?: string;

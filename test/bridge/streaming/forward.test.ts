@@ -77,6 +77,45 @@ test('a file stream over parquet files arrives complete; the query ending comple
   coordinator.remove();
 });
 
+test('record batches end at maxRowsPerBatch or maxBytesPerBatch, whichever comes first', async () => {
+  const spark = await getSpark();
+  const dir = await mkdtemp(join(tmpdir(), 'drls-files-'));
+  await (await spark.sql('select id as value from range(0, 3000, 1, 1)')).write.mode('overwrite').parquet(join(dir, 'data'));
+  const sizes = async (options: { maxRowsPerBatch?: number; maxBytesPerBatch?: number }, nested = false): Promise<number[]> => {
+    const flat = spark.readStream.format('parquet').schema('value BIGINT').load(join(dir, 'data'));
+    // A struct column takes the connector's general path (Spark's ArrowWriter), which measures less often.
+    const df = nested ? flat.selectExpr("named_struct('v', value) as s", 'value') : flat;
+    const { iterator, coordinator } = await fromSparkStreaming(df, { ...options, useJvmSink: true, trigger: { availableNow: true } });
+    const rows: number[] = [];
+    const values: number[] = [];
+    for await (const batch of iterator) {
+      rows.push(batch.numRows);
+      values.push(...longs(batch, 'value'));
+    }
+    coordinator.remove();
+    assert.equal(values.sort((a, b) => a - b), Array.from({ length: 3000 }, (_, i) => i), 'every value exactly once');
+    return rows;
+  };
+  assert.equal(await sizes({ maxRowsPerBatch: 700 }), [700, 700, 700, 700, 200]);
+  // 8 bytes a value and a validity bit: 4 KiB is reached at row 505.
+  assert.equal(await sizes({ maxRowsPerBatch: 100_000, maxBytesPerBatch: 4096 }), [505, 505, 505, 505, 505, 475]);
+  const nested = await sizes({ maxRowsPerBatch: 100_000, maxBytesPerBatch: 4096 }, true);
+  assert.ok(nested.length >= 10 && nested.every((n) => n <= 272), `nested batches cut by bytes: ${nested.join(',')}`);
+});
+
+test('batch-size options are checked before Spark is asked anything', async () => {
+  const spark = await getSpark();
+  const df = spark.readStream.format('rate').load();
+  for (const bad of [{ maxRowsPerBatch: 0 }, { maxRowsPerBatch: 1.5 }, { maxBytesPerBatch: -1 }, { maxBytesPerBatch: 2 ** 30 }]) {
+    const err = await fromSparkStreaming(df, bad).then(
+      () => null,
+      (e: DrlsError) => e,
+    );
+    assert.is(err?.code, 'DRLS_INVALID_ARGUMENT', JSON.stringify(bad));
+    assert.match(err!.message, Object.keys(bad)[0]!);
+  }
+});
+
 test('partitioned consumers split the real Spark partitions', async () => {
   const spark = await getSpark();
   const df = spark.readStream.format('rate').option('rowsPerSecond', 1000).option('numPartitions', 4).load();

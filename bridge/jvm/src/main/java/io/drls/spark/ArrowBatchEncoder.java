@@ -25,24 +25,43 @@ final class ArrowBatchEncoder implements AutoCloseable {
   private final FlatRowWriter flat;
   private final ArrowWriter writer;
   private final int maxRows;
+  private final long maxBytes;
   // Reused batch after batch, so it keeps the capacity it has grown to.
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
   private int rowsInBatch;
 
-  ArrowBatchEncoder(StructType schema, String timeZoneId, int maxRows, String owner) {
+  /** How often (in rows) the generic path measures its vectors against maxBytes. */
+  private static final int GENERIC_BYTES_CHECK = 16;
+
+  ArrowBatchEncoder(StructType schema, String timeZoneId, int maxRows, long maxBytes, String owner) {
     this.allocator = ArrowUtils.rootAllocator().newChildAllocator(owner, 0, Long.MAX_VALUE);
     this.root = VectorSchemaRoot.create(ArrowSchemas.toArrow(schema, timeZoneId), allocator);
     this.flat = FlatRowWriter.create(root, maxRows);
     this.writer = flat == null ? ArrowWriter.create(root) : null;
     this.maxRows = maxRows;
+    this.maxBytes = maxBytes;
   }
 
-  /** Adds a row; returns true when the batch is full: take it with {@link #sendTo} or {@link #finish}. */
+  /**
+   * Adds a row; returns true when the batch is full (maxRows rows, or maxBytes bytes reached by
+   * its last row): take it with {@link #sendTo} or {@link #finish}. The byte limit keeps wide
+   * rows from making a batch that is huge or larger than a frame may be.
+   */
   boolean add(InternalRow row) {
-    if (flat != null) flat.write(row);
-    else writer.write(row);
     rowsInBatch++;
-    return rowsInBatch >= maxRows;
+    if (flat != null) {
+      flat.write(row);
+      return rowsInBatch >= maxRows || flat.bytes() >= maxBytes;
+    }
+    writer.write(row);
+    return rowsInBatch >= maxRows || (rowsInBatch % GENERIC_BYTES_CHECK == 0 && genericBytes() >= maxBytes);
+  }
+
+  /** The vectors' bytes for the rows so far, on the ArrowWriter path (value counts are not set yet). */
+  private long genericBytes() {
+    long total = 0;
+    for (var v : root.getFieldVectors()) total += v.getBufferSizeFor(rowsInBatch);
+    return total;
   }
 
   int pendingRows() {

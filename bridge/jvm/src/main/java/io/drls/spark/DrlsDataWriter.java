@@ -38,7 +38,7 @@ final class DrlsDataWriter implements DataWriter<InternalRow> {
     this.partition = partition;
     this.attempt = attempt;
     this.taskId = taskId;
-    this.encoder = new ArrowBatchEncoder(schema, timeZone, options.maxRowsPerBatch(),
+    this.encoder = new ArrowBatchEncoder(schema, timeZone, options.maxRowsPerBatch(), options.maxBytesPerBatch(),
         "drls-writer-" + epoch + "-" + partition + "-" + attempt);
   }
 

@@ -15,9 +15,15 @@ record DrlsOptions(
     String secret,
     boolean useJvmSink,
     int maxRowsPerBatch,
+    int maxBytesPerBatch,
     int maxBatchesPerTrigger,
     int connectTimeoutMs)
     implements Serializable {
+
+  static final int DEFAULT_MAX_ROWS = 65_536;
+  static final int DEFAULT_MAX_BYTES = 16 << 20;
+  /** Well under a frame's limit: a batch may pass maxBytesPerBatch by its last row. */
+  static final int MAX_BYTES_PER_BATCH = FrameType.MAX_PAYLOAD / 2;
 
   static DrlsOptions parse(CaseInsensitiveStringMap o) {
     String host = o.getOrDefault("host", "127.0.0.1");
@@ -32,11 +38,13 @@ record DrlsOptions(
     if (!jvmSink.equals("true") && !jvmSink.equals("false")) {
       throw invalid("option \"useJvmSink\" must be true or false, got \"" + jvmSink + "\"");
     }
-    int maxRows = intOption(o, "maxRowsPerBatch", 10_000, 1, Integer.MAX_VALUE);
+    // Sink only: a record batch ends at whichever comes first.
+    int maxRows = intOption(o, "maxRowsPerBatch", DEFAULT_MAX_ROWS, 1, Integer.MAX_VALUE);
+    int maxBytes = intOption(o, "maxBytesPerBatch", DEFAULT_MAX_BYTES, 1, MAX_BYTES_PER_BATCH);
     // Source only: how many coordinator batches one micro-batch may take (0 = all available).
     int maxBatches = intOption(o, "maxBatchesPerTrigger", 0, 0, Integer.MAX_VALUE);
     int connectTimeout = intOption(o, "connectTimeoutMs", 10_000, 1, Integer.MAX_VALUE);
-    return new DrlsOptions(host, port, streamId, secret, jvmSink.equals("true"), maxRows, maxBatches,
+    return new DrlsOptions(host, port, streamId, secret, jvmSink.equals("true"), maxRows, maxBytes, maxBatches,
         connectTimeout);
   }
 
@@ -63,6 +71,7 @@ record DrlsOptions(
     // Never print the secret.
     return "DrlsOptions[host=" + host + ", port=" + port + ", streamId=" + streamId
         + ", useJvmSink=" + useJvmSink + ", maxRowsPerBatch=" + maxRowsPerBatch
+        + ", maxBytesPerBatch=" + maxBytesPerBatch
         + ", maxBatchesPerTrigger=" + maxBatchesPerTrigger + "]";
   }
 }

@@ -46,6 +46,11 @@ final class FlatRowWriter {
   private final Column[] columns;
   /** Bytes of an UnsafeRow's null bit set for this many columns. */
   private final int nullBitsWidth;
+  /** Bytes every row adds to the fixed-width values and the offsets. */
+  private final int fixedRowBytes;
+  /** Validity bitmaps and boolean values: a bit per row each. */
+  private final int bitmaps;
+  private final Column[] variable;
   private int count;
   /** Rows every column has room for; checked once per row. */
   private int capacity;
@@ -54,6 +59,16 @@ final class FlatRowWriter {
     this.root = root;
     this.columns = columns;
     this.nullBitsWidth = UnsafeRow.calculateBitSetWidthInBytes(columns.length);
+    int fixed = 0;
+    int bits = columns.length;
+    for (Column c : columns) {
+      if (c.kind == BYTES) fixed += 4;
+      else if (c.kind == BOOLEAN) bits++;
+      else fixed += 1 << c.shift;
+    }
+    this.fixedRowBytes = fixed;
+    this.bitmaps = bits;
+    this.variable = java.util.Arrays.stream(columns).filter(c -> c.kind == BYTES).toArray(Column[]::new);
   }
 
   /** A writer for {@code root}'s vectors, or null when one of them is not a flat type. */
@@ -176,6 +191,16 @@ final class FlatRowWriter {
     int min = Integer.MAX_VALUE;
     for (Column c : columns) min = Math.min(min, c.vector.getValueCapacity());
     capacity = min;
+  }
+
+  /**
+   * Bytes of the rows written so far, as the IPC body will hold them (padding aside). Asked
+   * after every row, so only the variable-width columns are summed.
+   */
+  long bytes() {
+    long total = (long) count * fixedRowBytes + (long) bitmaps * ((count + 7) >> 3) + 4L * variable.length;
+    for (Column c : variable) total += c.end;
+    return total;
   }
 
   /** Sets the row counts, so the root can be serialized. */
