@@ -6,7 +6,7 @@
  * - reverse: Node-made rows through toSparkStreaming into `noop`, against Spark's own
  *   `rate-micro-batch` source into `noop`, same row count and columns;
  * - wire: Arrow bytes per second the connector delivers with ~16 MiB batches, against Node's
- *   own loopback TCP throughput.
+ *   own loopback TCP throughput (and into the child Node with the heap flag).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, connect, type AddressInfo } from 'node:net';
@@ -14,16 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { makeVector, Table, Utf8, vectorFromArray } from 'apache-arrow';
-import { execFile, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { initSpark, stopSpark, ensureSpark } from '../bridge/spark/index.js';
-import { javaBinary } from '../bridge/spark/java.js';
-import { JAVA_OPENS } from '../bridge/spark/server.js';
-import { BridgeEndpoint, type SinkTarget } from '../bridge/endpoint/index.js';
+import { initSpark, stopSpark } from '../bridge/spark/index.js';
 import type { SparkSession, StreamingQuery } from '../bridge/connect/index.js';
 import { toSparkStreaming } from '../bridge/streaming/index.js';
-import { drlsForward, FORWARD_SCHEMA, type ForwardRun } from './forward-query.js';
-import type { ChildReply, ChildRequest } from './forward-child.js';
+import { drlsForward, FORWARD_SCHEMA, wire, type ForwardRun } from './bridge-runs.js';
+import type { ChildReply, ChildRequest } from './tuned-node-child.js';
 import { shutdown } from '../runtime/index.js';
 import { MiB, percentile, printTable } from './support.js';
 
@@ -49,21 +46,27 @@ async function noopForward(spark: SparkSession, dir: string): Promise<number> {
 }
 
 /**
- * The same drls run in a child Node started with `flags`, on the parent's Spark (through
- * Spark Connect): the forward table compares Node's default heap set-up with the README's.
+ * A child Node started with `flags`, on the parent's Spark (through Spark Connect), for the
+ * forward and wire runs: the tables compare Node's default heap set-up with the README's.
  */
-async function forwardChild(remote: string, dir: string, flags: string[]): Promise<{ run: (useJvmSink: boolean) => Promise<ForwardRun>; close: () => Promise<void> }> {
-  const child = fork(fileURLToPath(new URL('./forward-child.ts', import.meta.url)), [], {
+interface TunedNode {
+  run(useJvmSink: boolean): Promise<ForwardRun>;
+  wire(totalMiB: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function tunedNode(remote: string, dir: string, flags: string[]): Promise<TunedNode> {
+  const child = fork(fileURLToPath(new URL('./tuned-node-child.ts', import.meta.url)), [], {
     execArgv: [...flags, '--conditions=source', '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ask = (req: ChildRequest): Promise<ChildReply> =>
     new Promise((resolve, reject) => {
-      const onExit = (code: number | null): void => reject(new Error(`forward child exited (${code}) during ${req.type}`));
+      const onExit = (code: number | null): void => reject(new Error(`tuned child exited (${code}) during ${req.type}`));
       child.once('exit', onExit);
       child.once('message', (r: ChildReply) => {
         child.off('exit', onExit);
-        if (r.type === 'failed') reject(new Error(`forward child: ${r.message}`));
+        if (r.type === 'failed') reject(new Error(`tuned child: ${r.message}`));
         else resolve(r);
       });
       child.send(req);
@@ -72,8 +75,13 @@ async function forwardChild(remote: string, dir: string, flags: string[]): Promi
   return {
     run: async (useJvmSink) => {
       const r = await ask({ type: 'run', useJvmSink });
-      if (r.type !== 'done') throw new Error(`forward child answered ${r.type}`);
+      if (r.type !== 'done') throw new Error(`tuned child answered ${r.type}`);
       return r;
+    },
+    wire: async (totalMiB) => {
+      const r = await ask({ type: 'wire', totalMiB });
+      if (r.type !== 'wired') throw new Error(`tuned child answered ${r.type}`);
+      return r.bytesPerSec;
     },
     close: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -152,34 +160,6 @@ async function loopback(total: number): Promise<number> {
   return total / secs;
 }
 
-/**
- * The connector's raw wire: the JVM side's WireBench sends 16 MiB Arrow IPC frames over one
- * write connection, exactly as a task does, to a Node endpoint whose target accepts at once.
- */
-async function wire(totalMiB: number): Promise<number> {
-  const install = await ensureSpark();
-  const connector = fileURLToPath(new URL('../bridge/jvm/target/drls-connector.jar', import.meta.url));
-  const endpoint = await BridgeEndpoint.start({ logger: { warn: () => undefined } });
-  const sink: SinkTarget = {
-    stage: async () => undefined,
-    commitEpoch: async () => ({ duplicate: false, batchId: 0 }),
-    abortEpoch: async () => undefined,
-  };
-  const reg = endpoint.register('wire-bench', { sink });
-  const o = reg.connectorOptions();
-  const out = await new Promise<string>((resolve, reject) => {
-    execFile(
-      javaBinary(),
-      [...JAVA_OPENS, '-cp', `${install.jarsDir}/*:${connector}`, 'io.drls.spark.WireBench', o.host, o.port, o.streamId, o.secret, '16', String(totalMiB / 16)],
-      { maxBuffer: 1 << 20 },
-      (err, stdout) => (err ? reject(err) : resolve(stdout)),
-    );
-  });
-  await endpoint.close();
-  const { bytes, seconds } = JSON.parse(out.trim().split('\n').at(-1)!) as { bytes: number; seconds: number };
-  return bytes / seconds;
-}
-
 /** Rounds of each measurement after the warm-up; tables show medians (the machines are noisy). */
 const ROUNDS = 3;
 /** The forward comparison swings most from round to round, so it gets more of them. */
@@ -198,7 +178,7 @@ export async function run(): Promise<void> {
   const scratch = await mkdtemp(join(tmpdir(), 'drls-bench-'));
   try {
     const dir = await writeInput(spark, scratch, FORWARD_ROWS, 8);
-    const tuned = await forwardChild(spark.remote, dir, TUNED_NODE);
+    const tuned = await tunedNode(spark.remote, dir, TUNED_NODE);
     // Warm-up: the JVM's JIT keeps speeding up the first few runs of each query; in a run of
     // 12 rounds the noop query took 2.6, 1.9, 1.5 s... and settled near 1.5 s from the 4th.
     for (let i = 0; i < 4; i++) {
@@ -223,7 +203,6 @@ export async function run(): Promise<void> {
       tunedCpu.push(t.cpu);
       driver.push((await drlsForward(spark, dir, false)).seconds);
     }
-    await tuned.close();
     const ratios = (xs: number[]): number[] => xs.map((x, i) => noop[i]! / x);
     printTable(`Forward: ${FORWARD_ROWS.toLocaleString('en-US')} rows of (long, double, string), file stream, availableNow; median of ${FORWARD_ROUNDS} rounds`, ['sink', 'seconds', 'rows/s', 'vs noop (median)', 'vs noop (each round)'], [
       ['noop (Spark)', median(noop), FORWARD_ROWS / median(noop), '1.00', '-'],
@@ -250,15 +229,20 @@ export async function run(): Promise<void> {
     ]);
 
     await wire(512); // warm-up
+    await tuned.wire(512);
     const lo: number[] = [];
     const w: number[] = [];
+    const wTuned: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       lo.push(await loopback(2048 * MiB));
       w.push(await wire(2048));
+      wTuned.push(await tuned.wire(2048));
     }
+    await tuned.close();
     printTable(`Wire: 2 GiB in 16 MiB Arrow frames into a Node endpoint; median of ${ROUNDS} rounds`, ['sender', 'MB/s', 'vs loopback (median)', 'vs loopback (each round)'], [
       ['Node loopback TCP (net.Socket)', median(lo) / 1e6, '1.00', '-'],
       ['drls connector (JVM WireConnection)', median(w) / 1e6, (median(w) / median(lo)).toFixed(2), range(w.map((x, i) => x / lo[i]!))],
+      [`drls connector, node ${TUNED_NODE.join(' ')}`, median(wTuned) / 1e6, (median(wTuned) / median(lo)).toFixed(2), range(wTuned.map((x, i) => x / lo[i]!))],
     ]);
   } finally {
     await stopSpark();

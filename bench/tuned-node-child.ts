@@ -1,22 +1,24 @@
 /**
- * The forward query's Node side in a child process started with Node flags of the parent's
+ * The bridge bench's Node side in a child process started with Node flags of the parent's
  * choosing (the README's `--initial-old-space-size`), connected to the parent's Spark
- * Connect server, so one bench run compares both Node set-ups against the same noop runs.
- * Speaks over the fork IPC channel: init, then run..., then exit.
+ * Connect server, so one bench run compares both Node set-ups against the same baselines.
+ * Speaks over the fork IPC channel: init, then run or wire as often as asked, then exit.
  */
 import { initSpark, stopSpark } from '../bridge/spark/index.js';
 import type { SparkSession } from '../bridge/connect/index.js';
 import { shutdown } from '../runtime/index.js';
-import { drlsForward } from './forward-query.js';
+import { drlsForward, wire } from './bridge-runs.js';
 
 export type ChildRequest =
   | { readonly type: 'init'; readonly remote: string; readonly dir: string }
   | { readonly type: 'run'; readonly useJvmSink: boolean }
+  | { readonly type: 'wire'; readonly totalMiB: number }
   | { readonly type: 'exit' };
 
 export type ChildReply =
   | { readonly type: 'ready' }
   | { readonly type: 'done'; readonly seconds: number; readonly rows: number; readonly cpu: number }
+  | { readonly type: 'wired'; readonly bytesPerSec: number }
   | { readonly type: 'failed'; readonly message: string };
 
 let spark: SparkSession | undefined;
@@ -36,6 +38,9 @@ async function handle(req: ChildRequest): Promise<void> {
     case 'run':
       reply({ type: 'done', ...(await drlsForward(spark!, dir, req.useJvmSink)) });
       return;
+    case 'wire':
+      reply({ type: 'wired', bytesPerSec: await wire(req.totalMiB) });
+      return;
     case 'exit':
       await stopSpark();
       shutdown();
@@ -46,3 +51,5 @@ async function handle(req: ChildRequest): Promise<void> {
 process.on('message', (req: ChildRequest) => {
   handle(req).catch((err: unknown) => reply({ type: 'failed', message: err instanceof Error ? err.stack ?? err.message : String(err) }));
 });
+// The parent went away (finished or failed): nothing is left to do.
+process.on('disconnect', () => process.exit(0));
