@@ -101,10 +101,9 @@ export async function runStreamingIceberg(options: StreamingIcebergOptions): Pro
             total: makeVector(Float64Array.of(s.sum)),
           }),
         );
-        if (!seenBatches.has(s.batchId)) {
-          seenBatches.add(s.batchId);
-          log(`  micro-batch ${s.batchId}: partition ${s.partition} scored on worker ${s.partition % 2}, ${s.rows} rows`);
-        }
+        seenBatches.add(s.batchId);
+        // Partition p goes to consumer p % 2, and each consumer keeps to one worker thread.
+        log(`  micro-batch ${s.batchId}, partition ${s.partition}: ${s.rows} rows scored on worker ${s.partition % 2}`);
         if (seenBatches.size >= options.microBatches) stopping ??= forward.query.stop({ drainTimeoutMs: 30_000 });
       },
     });
