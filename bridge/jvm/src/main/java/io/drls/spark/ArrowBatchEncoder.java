@@ -19,6 +19,9 @@ import org.apache.spark.sql.util.ArrowUtils;
  * stream (schema, one batch, end marker) so Node can decode every DATA frame on its own.
  */
 final class ArrowBatchEncoder implements AutoCloseable {
+  /** How often (in rows) the generic path measures its vectors against maxBytes. */
+  private static final int GENERIC_BYTES_CHECK = 16;
+
   private final BufferAllocator allocator;
   private final VectorSchemaRoot root;
   /** The fast path for flat schemas; null when Spark's ArrowWriter does the work. */
@@ -29,9 +32,6 @@ final class ArrowBatchEncoder implements AutoCloseable {
   // Reused batch after batch, so it keeps the capacity it has grown to.
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
   private int rowsInBatch;
-
-  /** How often (in rows) the generic path measures its vectors against maxBytes. */
-  private static final int GENERIC_BYTES_CHECK = 16;
 
   ArrowBatchEncoder(StructType schema, String timeZoneId, int maxRows, long maxBytes, String owner) {
     this.allocator = ArrowUtils.rootAllocator().newChildAllocator(owner, 0, Long.MAX_VALUE);

@@ -1,5 +1,7 @@
 package io.drls.spark;
 
+import java.util.Arrays;
+
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BigIntVector;
@@ -68,7 +70,7 @@ final class FlatRowWriter {
     }
     this.fixedRowBytes = fixed;
     this.bitmaps = bits;
-    this.variable = java.util.Arrays.stream(columns).filter(c -> c.kind == BYTES).toArray(Column[]::new);
+    this.variable = Arrays.stream(columns).filter(c -> c.kind == BYTES).toArray(Column[]::new);
   }
 
   /** A writer for {@code root}'s vectors, or null when one of them is not a flat type. */
