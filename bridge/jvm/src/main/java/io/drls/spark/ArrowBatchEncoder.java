@@ -36,7 +36,7 @@ final class ArrowBatchEncoder implements AutoCloseable {
   ArrowBatchEncoder(StructType schema, String timeZoneId, int maxRows, long maxBytes, String owner) {
     this.allocator = ArrowUtils.rootAllocator().newChildAllocator(owner, 0, Long.MAX_VALUE);
     this.root = VectorSchemaRoot.create(ArrowSchemas.toArrow(schema, timeZoneId), allocator);
-    this.flat = FlatRowWriter.create(root, maxRows);
+    this.flat = FlatRowWriter.create(root, maxRows, maxBytes);
     this.writer = flat == null ? ArrowWriter.create(root) : null;
     this.maxRows = maxRows;
     this.maxBytes = maxBytes;

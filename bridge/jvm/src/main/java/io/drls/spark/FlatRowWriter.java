@@ -74,7 +74,7 @@ final class FlatRowWriter {
   }
 
   /** A writer for {@code root}'s vectors, or null when one of them is not a flat type. */
-  static FlatRowWriter create(VectorSchemaRoot root, int maxRows) {
+  static FlatRowWriter create(VectorSchemaRoot root, int maxRows, long maxBytes) {
     var vectors = root.getFieldVectors();
     Column[] columns = new Column[vectors.size()];
     for (int i = 0; i < columns.length; i++) {
@@ -82,8 +82,10 @@ final class FlatRowWriter {
       if (columns[i] == null) return null;
     }
     FlatRowWriter writer = new FlatRowWriter(root, columns);
-    // Sized for a whole batch; a very large maxRowsPerBatch starts smaller and grows.
-    int rows = Math.min(maxRows, INITIAL_ROWS);
+    // Sized for a whole batch (a string counted as 16 bytes), so a batch rarely grows; a very
+    // large batch, in rows or bytes, starts smaller and grows.
+    long rowBytes = Math.max(1, writer.fixedRowBytes + 16L * writer.variable.length);
+    int rows = (int) Math.max(1, Math.min(Math.min(maxRows, INITIAL_ROWS), maxBytes / rowBytes + 1));
     for (Column c : columns) c.allocate(rows);
     writer.refreshCapacity();
     return writer;
