@@ -163,7 +163,7 @@ async function loopback(total: number): Promise<number> {
 /** Rounds of each measurement after the warm-up; tables show medians (the machines are noisy). */
 const ROUNDS = 3;
 /** The forward comparison swings most from round to round, so it gets more of them. */
-const FORWARD_ROUNDS = 5;
+const FORWARD_ROUNDS = 7;
 
 function median(xs: number[]): number {
   return percentile([...xs].sort((a, b) => a - b), 50);
