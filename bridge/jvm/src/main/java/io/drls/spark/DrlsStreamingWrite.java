@@ -39,6 +39,16 @@ final class DrlsStreamingWrite implements StreamingWrite {
     return new DrlsWriterFactory(schema, timeZone, options);
   }
 
+  /**
+   * Spark's commit coordinator would add a driver round trip to every task. Node already keeps
+   * each attempt's data apart and publishes only the attempts this driver's commit names (one
+   * per partition), so a speculative or retried attempt that also committed is dropped there.
+   */
+  @Override
+  public boolean useCommitCoordinator() {
+    return false;
+  }
+
   @Override
   public void commit(long epochId, WriterCommitMessage[] messages) {
     List<DrlsCommitMessage> parts = new ArrayList<>();
