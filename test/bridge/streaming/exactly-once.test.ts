@@ -1,16 +1,15 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromSparkStreaming } from '../../../streaming.js';
 import { getSpark } from '../../support/spark.js';
+import { scratchDir } from '../../support/scratch.js';
 
 const test = suite('exactly-once across a restart (real Spark)');
 
 test('a query stopped mid-stream and restarted from its checkpoint delivers every row exactly once', async () => {
   const spark = await getSpark();
-  const dir = await mkdtemp(join(tmpdir(), 'drls-restart-'));
+  const dir = await scratchDir('drls-restart-');
   await (await spark.sql('select id as value from range(0, 6000, 1, 6)')).write.mode('overwrite').parquet(join(dir, 'data'));
   const checkpointLocation = join(dir, 'checkpoint');
   const stream = () =>

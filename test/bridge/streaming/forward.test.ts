@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import type { RecordBatch } from 'apache-arrow';
 import { fromSparkStreaming, createPartitionedIterators, JvmBridge, type StreamingIterator } from '../../../streaming.js';
 import type { DrlsError } from '../../../errors.js';
 import { getSpark } from '../../support/spark.js';
+import { scratchDir } from '../../support/scratch.js';
 
 const test = suite('fromSparkStreaming (real Spark)');
 
@@ -60,7 +61,7 @@ for (const useJvmSink of [false, true]) {
 
 test('a file stream over parquet files arrives complete; the query ending completes the stream', async () => {
   const spark = await getSpark();
-  const dir = await mkdtemp(join(tmpdir(), 'drls-files-'));
+  const dir = await scratchDir('drls-files-');
   await (await spark.sql('select id as value from range(0, 5000)')).write.mode('overwrite').parquet(join(dir, 'data'));
   const df = spark.readStream.format('parquet').schema('value BIGINT').option('maxFilesPerTrigger', 1).load(join(dir, 'data'));
   const { iterator, coordinator } = await fromSparkStreaming(df, { trigger: { availableNow: true }, useJvmSink: true });
@@ -79,7 +80,7 @@ test('a file stream over parquet files arrives complete; the query ending comple
 
 test('record batches end at maxRowsPerBatch or maxBytesPerBatch, whichever comes first', async () => {
   const spark = await getSpark();
-  const dir = await mkdtemp(join(tmpdir(), 'drls-files-'));
+  const dir = await scratchDir('drls-files-');
   await (await spark.sql('select id as value from range(0, 3000, 1, 1)')).write.mode('overwrite').parquet(join(dir, 'data'));
   const sizes = async (options: { maxRowsPerBatch?: number; maxBytesPerBatch?: number }, nested = false): Promise<number[]> => {
     const flat = spark.readStream.format('parquet').schema('value BIGINT').load(join(dir, 'data'));

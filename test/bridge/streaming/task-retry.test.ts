@@ -1,18 +1,17 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StreamCoordinator, JvmBridge } from '../../../streaming.js';
 import { CoordinatorSink } from '../../../bridge/streaming/coordinator-sink.js';
 import type { SinkTarget } from '../../../bridge/endpoint/index.js';
 import { getSpark } from '../../support/spark.js';
+import { scratchDir } from '../../support/scratch.js';
 
 const test = suite('a task killed mid-write (real Spark)');
 
 test('the killed attempt’s data is dropped and its retry delivered: every row exactly once', async () => {
   const spark = await getSpark(); // local[2,2]: a failed task is retried once
-  const dir = await mkdtemp(join(tmpdir(), 'drls-retry-'));
+  const dir = await scratchDir('drls-retry-');
   await (await spark.sql('select id as value from range(0, 6000, 1, 6)')).write.mode('overwrite').parquet(join(dir, 'data'));
 
   const coordinator = StreamCoordinator.create({ streamId: 'task-retry' });
