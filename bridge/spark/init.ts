@@ -67,6 +67,13 @@ async function start(opts: ValidOptions): Promise<SparkSession> {
     return session;
   }
   const scratch = mkdtempSync(join(tmpdir(), 'drls-spark-'));
+  // Also when the process exits without stopSpark(): the server's own exit hook stops java.
+  const removeScratch = (): void => rmSync(scratch, { recursive: true, force: true });
+  process.once('exit', removeScratch);
+  const dropScratch = (): void => {
+    process.off('exit', removeScratch);
+    removeScratch();
+  };
   const confs: Record<string, string> = {
     'spark.master': opts.master,
     'spark.app.name': opts.appName,
@@ -93,13 +100,13 @@ async function start(opts: ValidOptions): Promise<SparkSession> {
       ...(opts.logDir ? { logDir: opts.logDir } : {}),
     });
   } catch (err) {
-    rmSync(scratch, { recursive: true, force: true });
+    dropScratch();
     throw err;
   }
   const stopServer = async (): Promise<void> => {
     current = null;
     await server.stop();
-    rmSync(scratch, { recursive: true, force: true });
+    dropScratch();
   };
   try {
     // Our own server already answers on its port; on a busy machine its first reply can be slow.
