@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ensureSpark, LocalSparkServer, SparkStartError } from '../../../bridge/spark/index.js';
+import { scratchDir } from '../../support/scratch.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/spark-child.ts', import.meta.url));
 
@@ -18,7 +19,9 @@ function alive(pid: number): boolean {
 
 /** Start the fixture and resolve with the JVM pid it prints. */
 async function startChild(mode: 'stop' | 'wait') {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Its temporary files go under a directory of ours: a SIGKILLed child cannot remove them.
+  const env = { ...process.env, TMPDIR: await scratchDir('drls-lifecycle-') };
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, mode], { stdio: ['ignore', 'pipe', 'inherit'], env });
   child.stdout.setEncoding('utf8');
   let out = '';
   const pid = await new Promise<number>((resolve, reject) => {
