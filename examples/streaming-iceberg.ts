@@ -6,7 +6,7 @@
 //   4. Spark reads the table back and the totals are checked against what Node saw.
 //
 //   node --conditions=source --import tsx examples/streaming-iceberg.ts
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,7 +50,9 @@ class TableQueue implements AsyncIterable<Table> {
 
 export async function runStreamingIceberg(options: StreamingIcebergOptions): Promise<boolean> {
   const log = options.log ?? ((line: string) => console.log(line));
+  // Temporary, like the whole run: both directories go when it ends.
   const warehouse = await mkdtemp(join(tmpdir(), 'drls-warehouse-'));
+  const reverseCheckpoint = await mkdtemp(join(tmpdir(), 'drls-reverse-checkpoint-'));
   log(`starting the local Spark with an Iceberg catalog "drls" in ${warehouse}`);
   const started = performance.now();
   const spark = await initSpark({ appName: 'streaming-iceberg', icebergCatalog: 'drls', icebergWarehouse: warehouse });
@@ -76,7 +78,7 @@ export async function runStreamingIceberg(options: StreamingIcebergOptions): Pro
       streamId: 'demo-reverse',
       format: 'iceberg',
       options: { path: 'drls.db.scores' },
-      checkpointLocation: await mkdtemp(join(tmpdir(), 'drls-reverse-checkpoint-')),
+      checkpointLocation: reverseCheckpoint,
       trigger: { processingTime: '500 milliseconds' },
       schema: scoreSchema, // the scores only come once the forward side runs
     });
@@ -120,6 +122,7 @@ export async function runStreamingIceberg(options: StreamingIcebergOptions): Pro
   } finally {
     await stopSpark();
     shutdown();
+    for (const dir of [warehouse, reverseCheckpoint]) await rm(dir, { recursive: true, force: true });
   }
 }
 
