@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { InvalidArgumentError } from '../errors.js';
+import { checkIntegerInRange } from './options.js';
 import { metricsRegistry } from './stream-metrics.js';
 
 export interface ServeMetricsOptions {
@@ -28,9 +29,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export async function serveMetrics(options: ServeMetricsOptions = {}): Promise<MetricsServer> {
   const port = options.port ?? 0;
   const host = options.host ?? '127.0.0.1';
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InvalidArgumentError(`options.port must be an integer from 0 to 65535, got ${String(port)}`);
-  }
+  checkIntegerInRange(port, 'options.port', 0, 65535);
   if (typeof host !== 'string' || host === '') throw new InvalidArgumentError('options.host must be a non-empty string');
   if (!LOOPBACK.has(host) && !options.token) {
     throw new InvalidArgumentError(`options.token is required when options.host (${host}) is not a loopback address`);

@@ -14,6 +14,12 @@ export function checkNonNegativeInteger(value: unknown, name: string): asserts v
   }
 }
 
+export function checkIntegerInRange(value: unknown, name: string, min: number, max: number): asserts value is number {
+  if (!(typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max)) {
+    throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}, got ${show(value)}`);
+  }
+}
+
 export function checkTimeout(value: unknown, name: string): void {
   if (value !== undefined) checkPositive(value, name);
 }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../errors.js';
-import { checkPositive } from '../../actors/options.js';
+import { checkIntegerInRange, checkPositive } from '../../actors/options.js';
 import { JvmBridge } from '../../actors/jvm-bridge.js';
 import type { ActorRuntime } from '../../runtime/index.js';
 import type { DataStreamWriter, OutputMode, Trigger } from '../connect/index.js';
@@ -34,25 +34,17 @@ export interface BatchSizeOptions {
   maxBytesPerBatch?: number;
 }
 
-/** The largest maxBytesPerBatch: half a frame's limit, as a batch may pass it by its last row. */
-const MAX_BYTES_PER_BATCH = 512 * 1024 * 1024;
-const MAX_INT32 = 2 ** 31 - 1;
+/** Each batch-size option's largest value: an int on the JVM; half a frame's limit for bytes, as a batch may pass it by its last row. */
+const BATCH_SIZE_LIMITS = { maxRowsPerBatch: 2 ** 31 - 1, maxBytesPerBatch: 512 * 1024 * 1024 } as const;
 
 /** Checks the batch-size options and returns the connector options they become (only those given). */
 export function batchSizeConnectorOptions(options: BatchSizeOptions): Record<string, string> {
   const out: Record<string, string> = {};
-  const { maxRowsPerBatch, maxBytesPerBatch } = options;
-  if (maxRowsPerBatch !== undefined) {
-    checkPositive(maxRowsPerBatch, 'options.maxRowsPerBatch', { integer: true });
-    if (maxRowsPerBatch > MAX_INT32) throw new InvalidArgumentError(`options.maxRowsPerBatch must be at most ${MAX_INT32}, got ${maxRowsPerBatch}`);
-    out['maxRowsPerBatch'] = String(maxRowsPerBatch);
-  }
-  if (maxBytesPerBatch !== undefined) {
-    checkPositive(maxBytesPerBatch, 'options.maxBytesPerBatch', { integer: true });
-    if (maxBytesPerBatch > MAX_BYTES_PER_BATCH) {
-      throw new InvalidArgumentError(`options.maxBytesPerBatch must be at most ${MAX_BYTES_PER_BATCH} (512 MiB), got ${maxBytesPerBatch}`);
-    }
-    out['maxBytesPerBatch'] = String(maxBytesPerBatch);
+  for (const [name, max] of Object.entries(BATCH_SIZE_LIMITS) as [keyof BatchSizeOptions, number][]) {
+    const value = options[name];
+    if (value === undefined) continue;
+    checkIntegerInRange(value, `options.${name}`, 1, max);
+    out[name] = String(value);
   }
   return out;
 }
