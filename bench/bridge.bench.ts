@@ -45,16 +45,16 @@ async function noopForward(spark: SparkSession, dir: string): Promise<number> {
   return (performance.now() - start) / 1000;
 }
 
-/**
- * A child Node started with `flags`, on the parent's Spark (through Spark Connect), for the
- * forward and wire runs: the tables compare Node's default heap set-up with the README's.
- */
 interface TunedNode {
   run(useJvmSink: boolean): Promise<ForwardRun>;
   wire(totalMiB: number): Promise<number>;
   close(): Promise<void>;
 }
 
+/**
+ * A child Node started with `flags`, on the parent's Spark (through Spark Connect), for the
+ * forward and wire runs: the tables compare Node's default heap set-up with the README's.
+ */
 async function tunedNode(remote: string, dir: string, flags: string[]): Promise<TunedNode> {
   const child = fork(fileURLToPath(new URL('./tuned-node-child.ts', import.meta.url)), [], {
     execArgv: [...flags, '--conditions=source', '--import', 'tsx'],
@@ -169,8 +169,15 @@ function median(xs: number[]): number {
   return percentile([...xs].sort((a, b) => a - b), 50);
 }
 
-function range(ratios: number[]): string {
+/** Round by round, `num[i] / den[i]`, shown as "min-max". */
+function ratioRange(num: number[], den: number[]): string {
+  const ratios = num.map((n, i) => n / den[i]!);
   return `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`;
+}
+
+/** A table row of timed runs against timed baseline runs (round i against round i). */
+function timedRow(label: string, seconds: number[], baseline: number[], rows: number): (string | number)[] {
+  return [label, median(seconds), rows / median(seconds), (median(baseline) / median(seconds)).toFixed(2), ratioRange(baseline, seconds)];
 }
 
 export async function run(): Promise<void> {
@@ -203,12 +210,11 @@ export async function run(): Promise<void> {
       tunedCpu.push(t.cpu);
       driver.push((await drlsForward(spark, dir, false)).seconds);
     }
-    const ratios = (xs: number[]): number[] => xs.map((x, i) => noop[i]! / x);
     printTable(`Forward: ${FORWARD_ROWS.toLocaleString('en-US')} rows of (long, double, string), file stream, availableNow; median of ${FORWARD_ROUNDS} rounds`, ['sink', 'seconds', 'rows/s', 'vs noop (median)', 'vs noop (each round)'], [
       ['noop (Spark)', median(noop), FORWARD_ROWS / median(noop), '1.00', '-'],
-      ['drls, useJvmSink=true', median(direct), FORWARD_ROWS / median(direct), (median(noop) / median(direct)).toFixed(2), range(ratios(direct))],
-      [`drls, useJvmSink=true, node ${TUNED_NODE.join(' ')}`, median(tunedDirect), FORWARD_ROWS / median(tunedDirect), (median(noop) / median(tunedDirect)).toFixed(2), range(ratios(tunedDirect))],
-      ['drls, useJvmSink=false', median(driver), FORWARD_ROWS / median(driver), (median(noop) / median(driver)).toFixed(2), range(ratios(driver))],
+      timedRow('drls, useJvmSink=true', direct, noop, FORWARD_ROWS),
+      timedRow(`drls, useJvmSink=true, node ${TUNED_NODE.join(' ')}`, tunedDirect, noop, FORWARD_ROWS),
+      timedRow('drls, useJvmSink=false', driver, noop, FORWARD_ROWS),
     ]);
     console.log(
       `Node CPU per forward run (useJvmSink=true), median: ${median(directCpu).toFixed(2)} s with Node's defaults, ` +
@@ -225,7 +231,7 @@ export async function run(): Promise<void> {
     }
     printTable(`Reverse: ${REVERSE_ROWS.toLocaleString('en-US')} rows of (long, double, string) into noop; median of ${ROUNDS} rounds`, ['source', 'seconds', 'rows/s', 'vs rate (median)', 'vs rate (each round)'], [
       ['rate-micro-batch (Spark)', median(rate), REVERSE_ROWS / median(rate), '1.00', '-'],
-      ['drls toSparkStreaming', median(reverse), REVERSE_ROWS / median(reverse), (median(rate) / median(reverse)).toFixed(2), range(reverse.map((x, i) => rate[i]! / x))],
+      timedRow('drls toSparkStreaming', reverse, rate, REVERSE_ROWS),
     ]);
 
     await wire(512); // warm-up
@@ -241,8 +247,8 @@ export async function run(): Promise<void> {
     await tuned.close();
     printTable(`Wire: 2 GiB in 16 MiB Arrow frames into a Node endpoint; median of ${ROUNDS} rounds`, ['sender', 'MB/s', 'vs loopback (median)', 'vs loopback (each round)'], [
       ['Node loopback TCP (net.Socket)', median(lo) / 1e6, '1.00', '-'],
-      ['drls connector (JVM WireConnection)', median(w) / 1e6, (median(w) / median(lo)).toFixed(2), range(w.map((x, i) => x / lo[i]!))],
-      [`drls connector, node ${TUNED_NODE.join(' ')}`, median(wTuned) / 1e6, (median(wTuned) / median(lo)).toFixed(2), range(wTuned.map((x, i) => x / lo[i]!))],
+      ['drls connector (JVM WireConnection)', median(w) / 1e6, (median(w) / median(lo)).toFixed(2), ratioRange(w, lo)],
+      [`drls connector, node ${TUNED_NODE.join(' ')}`, median(wTuned) / 1e6, (median(wTuned) / median(lo)).toFixed(2), ratioRange(wTuned, lo)],
     ]);
   } finally {
     await stopSpark();
