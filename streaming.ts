@@ -14,6 +14,7 @@ export type {
   CoordinatorStats,
   MicroBatch,
   PartitionEntry,
+  PartitionSelector,
   ProducerOptions,
   ProducerStatus,
   PullManyResult,

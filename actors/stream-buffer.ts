@@ -13,6 +13,7 @@ import type {
   CoordinatorStats,
   MicroBatch,
   PartitionEntry,
+  PartitionSelector,
   PublishRequest,
   PullManyResult,
   PullResult,
@@ -46,8 +47,23 @@ interface Consumer {
   cursor: number;
   /** First batch id of a multi-batch pull the consumer may still be reading; kept until its next pull. */
   held: number | undefined;
-  readonly partitions: ReadonlySet<number> | undefined;
+  readonly partitions: PartitionFilter | undefined;
   parked: ParkedPull | undefined;
+}
+
+/** A consumer's share of the partitions; `listed` when it named them (checked against the stream). */
+interface PartitionFilter {
+  has(partition: number): boolean;
+  readonly listed?: readonly number[];
+}
+
+function partitionFilter(selector: PartitionSelector): PartitionFilter {
+  if (Array.isArray(selector)) {
+    const set = new Set<number>(selector);
+    return { has: (p) => set.has(p), listed: selector };
+  }
+  const { modulo, remainder } = selector as { modulo: number; remainder: number };
+  return { has: (p) => p % modulo === remainder };
 }
 
 interface ParkedPull {
@@ -185,7 +201,7 @@ export class StreamBuffer {
 
   register(
     consumerId: string | undefined,
-    partitions: readonly number[] | undefined,
+    partitions: PartitionSelector | undefined,
     startBatchId: number | undefined,
     reply: Reply<RegisterResult>,
   ): void {
@@ -201,7 +217,7 @@ export class StreamBuffer {
       id,
       cursor: startBatchId ?? this.#oldestBatchId,
       held: undefined,
-      partitions: partitions ? new Set(partitions) : undefined,
+      partitions: partitions ? partitionFilter(partitions) : undefined,
       parked: undefined,
     };
     // Registered at once, so nothing it may still need is collected while it waits.
@@ -337,7 +353,9 @@ export class StreamBuffer {
 
   #hasRoom(): boolean {
     const size = this.#batches.size;
-    if (size === 0 && this.#reserved === 0) return true; // one oversized batch may enter an empty buffer
+    // One oversized batch may enter an empty buffer. Reserved bytes do not count here: they are
+    // an epoch still being staged, which must be able to outgrow the limit, or it never commits.
+    if (size === 0) return true;
     return size < this.#limits.maxBufferedBatches && this.#bufferedBytes + this.#reserved < this.#limits.maxBufferedBytes;
   }
 
@@ -394,7 +412,7 @@ export class StreamBuffer {
   #settleRegistrations(): void {
     if (!this.#schema && !this.#ended()) return;
     for (const r of this.#registers.splice(0)) {
-      const bad = r.consumer.partitions ? [...r.consumer.partitions].find((p) => p >= this.#numPartitions) : undefined;
+      const bad = r.consumer.partitions?.listed?.find((p) => p >= this.#numPartitions);
       if (this.#schema && bad !== undefined) {
         this.#consumers.delete(r.consumer.id);
         r.reply.reject(
@@ -498,7 +516,7 @@ function settleWaiter(waiter: Waiter<void>, error?: Error): void {
 }
 
 /** The part of a micro-batch a consumer restricted to some partitions sees; undefined if none. */
-function restrict(batch: MicroBatch, partitions: ReadonlySet<number> | undefined): MicroBatch | undefined {
+function restrict(batch: MicroBatch, partitions: PartitionFilter | undefined): MicroBatch | undefined {
   if (!partitions) return batch;
   const entries = batch.partitions.filter((e) => partitions.has(e.partition) && e.batches.length > 0);
   if (entries.length === 0) return undefined;

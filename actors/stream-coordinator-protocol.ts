@@ -83,7 +83,7 @@ export type CoordinatorMessage =
   | {
       type: 'register';
       consumerId: string | undefined;
-      partitions: readonly number[] | undefined;
+      partitions: PartitionSelector | undefined;
       startBatchId: number | undefined;
       reply: Reply<RegisterResult>;
     }
@@ -106,3 +106,9 @@ export type CoordinatorMessage =
   | { type: 'fetch'; batchIds: readonly number[]; reply: Reply<MicroBatch[]> }
   | { type: 'acknowledge'; consumerId: string; batchId: number; reply: Reply<void> }
   | { type: 'stats'; reply: Reply<CoordinatorStats> };
+
+/**
+ * Which partition entries a consumer gets: the listed indexes, or every partition p with
+ * p % modulo === remainder, however many partitions the stream has (or comes to have).
+ */
+export type PartitionSelector = readonly number[] | { readonly modulo: number; readonly remainder: number };

@@ -13,6 +13,7 @@ import type {
   CoordinatorStats,
   MicroBatch,
   PullManyResult,
+  PartitionSelector,
   PullResult,
   RegisterResult,
 } from './stream-coordinator-protocol.js';
@@ -37,8 +38,12 @@ export interface StreamCoordinatorOptions {
 
 export interface RegisterOptions {
   consumerId?: string;
-  /** Only these partition entries are delivered. */
-  partitions?: readonly number[];
+  /**
+   * Only these partition entries are delivered: a list of indexes, or `{ modulo, remainder }`
+   * for every partition p with p % modulo === remainder (a share of all partitions, present and
+   * future, as partitioned consumers take them).
+   */
+  partitions?: PartitionSelector;
   /** Resume from this batch id (typed error if it was already collected). */
   startBatchId?: number;
 }
@@ -126,10 +131,7 @@ export class StreamCoordinator {
     if (consumerId !== undefined && (typeof consumerId !== 'string' || consumerId === '')) {
       throw new InvalidArgumentError(`options.consumerId must be a non-empty string, got ${JSON.stringify(consumerId)}`);
     }
-    if (partitions !== undefined) {
-      if (!Array.isArray(partitions)) throw new InvalidArgumentError('options.partitions must be an array of partition indexes');
-      partitions.forEach((p, i) => checkNonNegativeInteger(p, `options.partitions[${i}]`));
-    }
+    if (partitions !== undefined) checkPartitionSelector(partitions);
     if (startBatchId !== undefined) checkNonNegativeInteger(startBatchId, 'options.startBatchId');
     return this.#actor.ask({ type: 'register', consumerId, partitions, startBatchId });
   }
@@ -315,4 +317,20 @@ function coordinatorBehavior(streamId: string, limits: StreamLimits): Behavior<C
       buffer.close(new ActorStoppedError(ctx.name, 'the stream coordinator was removed'));
     },
   };
+}
+
+function checkPartitionSelector(partitions: unknown): void {
+  if (Array.isArray(partitions)) {
+    partitions.forEach((p, i) => checkNonNegativeInteger(p, `options.partitions[${i}]`));
+    return;
+  }
+  const o = partitions as { modulo?: unknown; remainder?: unknown } | null;
+  if (!o || typeof o !== 'object' || !('modulo' in o)) {
+    throw new InvalidArgumentError('options.partitions must be an array of partition indexes or { modulo, remainder }');
+  }
+  checkPositive(o.modulo, 'options.partitions.modulo', { integer: true });
+  checkNonNegativeInteger(o.remainder, 'options.partitions.remainder');
+  if (o.remainder >= o.modulo) {
+    throw new InvalidArgumentError(`options.partitions.remainder must be less than modulo (${o.modulo}), got ${o.remainder}`);
+  }
 }

@@ -22,13 +22,18 @@ export function assignPartitions(numConsumers: number, numPartitions: number): n
 
 /**
  * One iterator per consumer over a shared coordinator, each restricted to its partitions
- * (3 consumers over 7 partitions: [0,3,6] [1,4] [2,5]). All are registered at once.
+ * (3 consumers over 7 partitions: [0,3,6] [1,4] [2,5]). All are registered at once. A stream
+ * with more partitions than `numPartitions` (a file source's epochs vary) loses none: partition
+ * p always goes to consumer p % numConsumers.
  */
 export function createPartitionedIterators(options: PartitionedIteratorsOptions): StreamingIterator[] {
   if (!options || typeof options !== 'object' || !options.coordinator) {
     throw new InvalidArgumentError('options.coordinator must be a StreamCoordinator');
   }
   const prefix = options.consumerPrefix ?? 'partitioned';
-  const assignment = assignPartitions(options.numConsumers, options.numPartitions);
-  return assignment.map((partitions, i) => options.coordinator.iterator({ consumerId: `${prefix}-${i}`, partitions }));
+  const { numConsumers } = options;
+  assignPartitions(numConsumers, options.numPartitions); // checks both counts
+  return Array.from({ length: numConsumers }, (_, i) =>
+    options.coordinator.iterator({ consumerId: `${prefix}-${i}`, partitions: { modulo: numConsumers, remainder: i } }),
+  );
 }

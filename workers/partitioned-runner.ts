@@ -16,7 +16,10 @@ export interface PartitionedRunOptions<R> {
   worker: string | URL;
   numConsumers: number;
   numPartitions: number;
-  /** 'move' (default) transfers the batch's buffers to the worker; 'copy' clones them. */
+  /**
+   * 'move' (default) transfers the batch's buffers to the worker, leaving the coordinator's copy
+   * empty, so the run must be the stream's only reader (checked at the start); 'copy' clones them.
+   */
   transfer?: TransferMode;
   /** Partition entries sent ahead to a consumer's thread before its first result is back. Default 2. */
   maxInFlight?: number;
@@ -50,6 +53,19 @@ export async function runPartitioned<R = unknown>(options: PartitionedRunOptions
   const maxInFlight = options.maxInFlight ?? 2;
   checkPositive(maxInFlight, 'options.maxInFlight', { integer: true });
   const iterators = createPartitionedIterators({ coordinator, numConsumers, numPartitions });
+  if (transfer === 'move') {
+    // Moving empties the coordinator's copy of a batch: another consumer of this stream would
+    // read empty vectors, with no error. (Asked after the registrations above: it counts them.)
+    const others = (await coordinator.getStats()).numConsumers - numConsumers;
+    if (others > 0) {
+      await Promise.all(iterators.map((it) => it.close()));
+      throw new InvalidArgumentError(
+        `options.transfer 'move' hands each batch's buffers to a worker, but stream "${coordinator.streamId}" has ` +
+          `${others} other consumer(s), which would then read emptied batches: close them (e.g. the iterator ` +
+          `fromSparkStreaming returned) or use transfer: 'copy'`,
+      );
+    }
+  }
   const pools = iterators.map(
     () =>
       new Piscina({

@@ -35,6 +35,25 @@ test('3 consumers over 7 partitions: [0,3,6] [1,4] [2,5]', async ({ rt }) => {
   assert.equal(await Promise.all(seen), [[0, 3, 6], [1, 4], [2, 5]]);
 });
 
+test('a stream with more partitions than numPartitions loses none: p goes to consumer p % numConsumers', async ({ rt }) => {
+  const c = StreamCoordinator.create({ runtime: rt });
+  const its = createPartitionedIterators({ coordinator: c, numConsumers: 2, numPartitions: 2 });
+  const seen = its.map(async (it) => {
+    const parts = new Set<number>();
+    for await (const e of it.entries()) parts.add(e.partition);
+    return [...parts].sort();
+  });
+  await feed(c, 2, 5); // a later epoch of a file source can have more partitions than the first
+  assert.equal(await Promise.all(seen), [[0, 2, 4], [1, 3]]);
+});
+
+test('an iterator takes a listed set of partitions or a { modulo, remainder } share; bad ones are refused', async ({ rt }) => {
+  const c = StreamCoordinator.create({ runtime: rt });
+  assert.throws(() => c.iterator({ partitions: { modulo: 2, remainder: 2 } }), /options\.partitions\.remainder must be less than modulo \(2\), got 2/);
+  assert.throws(() => c.iterator({ partitions: { modulo: 0, remainder: 0 } }), /options\.partitions\.modulo must be a positive integer/);
+  assert.throws(() => c.iterator({ partitions: 3 as never }), /options\.partitions must be an array of partition indexes or \{ modulo, remainder \}/);
+});
+
 test('option checks name the option', ({ rt }) => {
   const c = StreamCoordinator.create({ runtime: rt });
   assert.throws(() => createPartitionedIterators({ coordinator: c, numConsumers: 0, numPartitions: 4 }), /options\.numConsumers must be a positive integer/);
@@ -70,6 +89,27 @@ test('worker threads process every batch once, in order, one thread per consumer
     assert.equal(ids, [...ids].sort((a, b) => a - b), 'in order');
   }
   assert.is.not(results.find((r) => r.partition === 0)!.threadId, results.find((r) => r.partition === 1)!.threadId);
+});
+
+test('moving refuses a stream another consumer also reads (it would see emptied batches); copying allows it', async ({ rt }) => {
+  const c = StreamCoordinator.create({ runtime: rt });
+  const audit = c.iterator({ consumerId: 'audit' });
+  const moved = await runPartitioned({ coordinator: c, worker: fixture('sum-worker.ts'), numConsumers: 2, numPartitions: 2 }).then(
+    () => null,
+    (e: DrlsError) => e,
+  );
+  assert.is(moved?.code, 'DRLS_INVALID_ARGUMENT');
+  assert.match(moved!.message, /options\.transfer 'move'.*1 other consumer/);
+  assert.is((await c.getStats()).numConsumers, 1, 'the refused run left no consumer behind');
+  const copied = runPartitioned({ coordinator: c, worker: fixture('sum-worker.ts'), numConsumers: 2, numPartitions: 2, transfer: 'copy' });
+  const audited = (async () => {
+    const sums: number[] = [];
+    for await (const b of audit) sums.push(...(b.getChild('x')!.toArray() as Int32Array));
+    return sums.sort((a, b) => a - b);
+  })();
+  await feed(c, 2, 2);
+  assert.is((await copied).batches, 4);
+  assert.equal(await audited, [0, 1, 100, 101], 'the other consumer read every value intact');
 });
 
 test('Arrow buffers are moved to the worker: the sender’s buffer is detached', async ({ rt }) => {

@@ -104,6 +104,27 @@ test('record batches end at maxRowsPerBatch or maxBytesPerBatch, whichever comes
   assert.ok(nested.length >= 10 && nested.every((n) => n <= 272), `nested batches cut by bytes: ${nested.join(',')}`);
 });
 
+for (const useJvmSink of [true, false]) {
+  test(`an epoch larger than maxBufferedBytes still arrives, whole, as one micro-batch (useJvmSink=${useJvmSink})`, async () => {
+    const spark = await getSpark();
+    const dir = await scratchDir('drls-files-');
+    await (await spark.sql('select id as value from range(0, 3000, 1, 1)')).write.mode('overwrite').parquet(join(dir, 'data'));
+    const df = spark.readStream.format('parquet').schema('value BIGINT').load(join(dir, 'data'));
+    // 30 batches of ~900 bytes in one epoch, against a 4 KiB buffer: staging must not wait for room
+    // only that same epoch's commit could make.
+    const { iterator, coordinator } = await fromSparkStreaming(df, { useJvmSink, maxBufferedBytes: 4096, maxRowsPerBatch: 100, trigger: { availableNow: true } });
+    const values: number[] = [];
+    let micro = 0;
+    for await (const batch of iterator) {
+      values.push(...longs(batch, 'value'));
+      micro = iterator.lastBatchId;
+    }
+    coordinator.remove();
+    assert.is(micro, 0, 'one micro-batch');
+    assert.equal(values.sort((a, b) => a - b), Array.from({ length: 3000 }, (_, i) => i), 'every value exactly once');
+  });
+}
+
 test('batch-size options are checked before Spark is asked anything', async () => {
   const spark = await getSpark();
   const df = spark.readStream.format('rate').load();
