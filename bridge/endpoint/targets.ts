@@ -3,6 +3,7 @@ import type { RecordBatch, Schema, Table } from 'apache-arrow';
 /** One Spark partition of a committed epoch: which task attempt's data to publish, and how much. */
 export interface CommittedPartition {
   readonly partition: number;
+  /** Spark's task attempt id (unique in the application; the attempt number is not). */
   readonly attempt: number;
   readonly rows: number;
   readonly batches: number;

@@ -5,6 +5,8 @@ import { ProtocolError, type CommitResult, type CommittedPartition, type SinkTar
 
 interface Staged {
   bytes: number;
+  /** DATA frames staged, checked against the count the commit names. */
+  frames: number;
   readonly batches: RecordBatch[];
 }
 
@@ -18,6 +20,8 @@ export class CoordinatorSink implements SinkTarget {
   readonly #coordinator: StreamCoordinator;
   readonly #epochs = new Map<number, Map<string, Staged>>();
   readonly #onCommitted: ((epoch: number) => void) | undefined;
+  /** Epochs commit in order: data arriving for this one or an earlier one is a late attempt's. */
+  #lastCommitted = -1;
 
   constructor(coordinator: StreamCoordinator, onCommitted?: (epoch: number) => void) {
     this.#coordinator = coordinator;
@@ -28,19 +32,35 @@ export class CoordinatorSink implements SinkTarget {
     // Decoded on arrival, while Spark's tasks still run: the driver's commit then only
     // publishes, and its wait is not Node decoding a whole epoch while the executors idle.
     const batches = decode(ipc);
+    if (epoch <= this.#lastCommitted) return;
     await this.#coordinator.reserve(ipc.byteLength);
+    if (epoch <= this.#lastCommitted) {
+      // The epoch committed while this frame waited for room (a speculative or zombie attempt):
+      // keeping it would hold its reservation for ever.
+      await this.#coordinator.release(ipc.byteLength);
+      return;
+    }
     let attempts = this.#epochs.get(epoch);
     if (!attempts) this.#epochs.set(epoch, (attempts = new Map()));
     const key = `${partition}:${attempt}`;
     let staged = attempts.get(key);
-    if (!staged) attempts.set(key, (staged = { bytes: 0, batches: [] }));
+    if (!staged) attempts.set(key, (staged = { bytes: 0, frames: 0, batches: [] }));
     staged.bytes += ipc.byteLength;
+    staged.frames++;
     for (const batch of batches) staged.batches.push(batch);
   }
 
   async commitEpoch(epoch: number, partitions: readonly CommittedPartition[]): Promise<CommitResult> {
     const attempts = this.#epochs.get(epoch) ?? new Map<string, Staged>();
+    // Checked before anything is taken: a refused commit leaves the epoch staged, as it was.
+    for (const p of partitions) {
+      const frames = attempts.get(`${p.partition}:${p.attempt}`)?.frames ?? 0;
+      if (frames !== p.batches) {
+        throw new ProtocolError(`COMMIT of epoch ${epoch} names ${p.batches} batches for partition ${p.partition} (attempt ${p.attempt}), but ${frames} were staged`);
+      }
+    }
     this.#epochs.delete(epoch);
+    this.#lastCommitted = Math.max(this.#lastCommitted, epoch);
     const width = partitions.reduce((w, p) => Math.max(w, p.partition + 1), 0);
     const entries: RecordBatch[][] = Array.from({ length: width }, () => []);
     let reserved = 0;

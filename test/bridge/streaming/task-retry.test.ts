@@ -17,11 +17,13 @@ test('the killed attempt’s data is dropped and its retry delivered: every row 
   const coordinator = StreamCoordinator.create({ streamId: 'task-retry' });
   const real = new CoordinatorSink(coordinator);
   let framesOfVictim = 0;
+  let victim: number | undefined;
   let killed = false;
   // The first attempt of one task of epoch 1 dies after three of its frames were accepted.
   const sink: SinkTarget = {
     async stage(epoch, partition, attempt, ipc) {
-      if (epoch === 1 && partition === 0 && attempt === 0 && ++framesOfVictim > 3) {
+      if (epoch === 1 && partition === 0) victim ??= attempt;
+      if (attempt === victim && ++framesOfVictim > 3) {
         killed = true;
         throw new Error('injected: task killed mid-write');
       }

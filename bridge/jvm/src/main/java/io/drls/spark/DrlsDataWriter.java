@@ -21,8 +21,9 @@ final class DrlsDataWriter implements DataWriter<InternalRow> {
   private final DrlsOptions options;
   private final long epoch;
   private final int partition;
-  private final int attempt;
-  private final long taskId;
+  /** Spark's task attempt id: unique in the application, unlike the attempt number. */
+  private final long attempt;
+  private final int attemptNumber;
   private final ArrowBatchEncoder encoder;
   private final List<byte[]> kept = new ArrayList<>();
   private WireConnection connection;
@@ -32,12 +33,12 @@ final class DrlsDataWriter implements DataWriter<InternalRow> {
   private boolean closed;
 
   DrlsDataWriter(StructType schema, String timeZone, DrlsOptions options, long epoch, int partition,
-      int attempt, long taskId) {
+      long attempt, int attemptNumber) {
     this.options = options;
     this.epoch = epoch;
     this.partition = partition;
     this.attempt = attempt;
-    this.taskId = taskId;
+    this.attemptNumber = attemptNumber;
     this.encoder = new ArrowBatchEncoder(schema, timeZone, options.maxRowsPerBatch(), options.maxBytesPerBatch(),
         "drls-writer-" + epoch + "-" + partition + "-" + attempt);
   }
@@ -59,7 +60,7 @@ final class DrlsDataWriter implements DataWriter<InternalRow> {
       hello.put("epoch", epoch);
       hello.put("partition", partition);
       hello.put("attempt", attempt);
-      hello.put("taskId", taskId);
+      hello.put("attemptNumber", attemptNumber);
       connection = WireConnection.open(options, "write", hello);
       watch = TaskInterruptWatch.watch(connection);
     }

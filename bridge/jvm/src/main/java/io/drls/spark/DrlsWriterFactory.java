@@ -22,8 +22,11 @@ final class DrlsWriterFactory implements StreamingDataWriterFactory {
 
   @Override
   public DataWriter<InternalRow> createWriter(int partitionId, long taskId, long epochId) {
+    // Spark's attemptNumber starts again at 0 when a stage is retried, so two live attempts of
+    // one partition (a zombie of the failed stage attempt and its retry) could share it. The
+    // task attempt id is unique in the application: Node keeps each attempt's data apart by it.
     TaskContext ctx = TaskContext.get();
-    int attempt = ctx == null ? 0 : ctx.attemptNumber();
-    return new DrlsDataWriter(schema, timeZone, options, epochId, partitionId, attempt, taskId);
+    int attemptNumber = ctx == null ? 0 : ctx.attemptNumber();
+    return new DrlsDataWriter(schema, timeZone, options, epochId, partitionId, taskId, attemptNumber);
   }
 }
