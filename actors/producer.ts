@@ -1,5 +1,5 @@
 import type { RecordBatch, Table } from 'apache-arrow';
-import { InvalidArgumentError, describe } from '../errors.js';
+import { ActorStoppedError, InvalidArgumentError, describe } from '../errors.js';
 import { runtime as defaultRuntime, type ActorHandle, type ActorRuntime, type Reply } from '../runtime/index.js';
 import type { StreamCoordinator } from './stream-coordinator.js';
 
@@ -114,9 +114,17 @@ export class Producer {
     return this.#actor.alive ? this.#actor.ask({ type: 'status' }) : this.done.then(() => finalStatus(null), (e: Error) => finalStatus(e));
   }
 
-  /** Stop reading the source; what was already taken from it is still published. */
+  /**
+   * Stop reading the source; what was already taken from it is still published. A read still
+   * waiting on an async source is not awaited: what it yields after this is not published.
+   */
   async stop(): Promise<void> {
-    if (this.#actor.alive) await this.#actor.ask({ type: 'stop' });
+    if (this.#actor.alive) {
+      // The loop may end by itself (and kill the actor) while this asks: then it has stopped.
+      await this.#actor.ask({ type: 'stop' }).catch((err: unknown) => {
+        if (!(err instanceof ActorStoppedError)) throw err;
+      });
+    }
     await this.done.catch(() => undefined);
   }
 }
@@ -145,13 +153,23 @@ function chunkReader(source: ArrowSource): ChunkReader {
   }
   if (source && typeof source === 'object' && Symbol.asyncIterator in source) {
     const it = (source as AsyncIterable<ArrowChunk>)[Symbol.asyncIterator]();
+    let reading = false;
     return {
       async read() {
-        const r = await it.next();
-        return r.done ? END : checkChunk(r.value);
+        reading = true;
+        try {
+          const r = await it.next();
+          return r.done ? END : checkChunk(r.value);
+        } finally {
+          reading = false;
+        }
       },
       async close() {
-        await it.return?.();
+        const closed = Promise.resolve(it.return?.());
+        // An async generator answers return() only after its pending next(): a source idle
+        // on its own input would hold stop() until it yields again. Let it finish on its own.
+        if (reading) closed.catch(() => undefined);
+        else await closed;
       },
     };
   }

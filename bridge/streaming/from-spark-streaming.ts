@@ -82,9 +82,10 @@ export async function fromSparkStreaming(streamingDf: DataFrame, options: FromSp
     const watcher = watchQuery(query, coordinator, removeOwnCheckpoint);
 
     let stopping: Promise<void> | undefined;
-    const stop = (drainTimeoutMs: number): Promise<void> =>
-      (stopping ??= (async () => {
-        checkDrainTimeout(drainTimeoutMs);
+    const stop = async (drainTimeoutMs: number): Promise<void> => {
+      // Checked before the stop is remembered: a bad value must not make every later stop() fail.
+      checkDrainTimeout(drainTimeoutMs);
+      return (stopping ??= (async () => {
         await watcher.stop();
         // A task blocked by backpressure may not notice Spark's stop; closing the stream's
         // sockets after a grace period unblocks it.
@@ -100,6 +101,7 @@ export async function fromSparkStreaming(streamingDf: DataFrame, options: FromSp
           await removeOwnCheckpoint().catch(() => undefined);
         }
       })());
+    };
     return { iterator, query: new BridgedStreamingQuery(query, stop), coordinator };
   } catch (err) {
     if (registered) await bridge.unregister(coordinator.streamId).catch(() => undefined);

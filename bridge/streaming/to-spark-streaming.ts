@@ -62,8 +62,14 @@ export async function toSparkStreaming(source: ArrowSource, spark: SparkSession,
   const bridge = bridgeFor(options);
 
   const coordinator = StreamCoordinator.create(options);
+  let producer: Producer;
+  try {
+    producer = Producer.start(source, coordinator, { runtime: options.runtime });
+  } catch (err) {
+    coordinator.remove(); // a source refused at the edge leaves nothing behind
+    throw err;
+  }
   const target = new CoordinatorSource(coordinator, options.schema);
-  const producer = Producer.start(source, coordinator, { runtime: options.runtime });
   let producerError: Error | null = null;
   producer.done.catch((err: Error) => (producerError = err));
 
@@ -86,11 +92,12 @@ export async function toSparkStreaming(source: ArrowSource, spark: SparkSession,
       get producerError() {
         return producerError;
       },
-      stop(opts = {}) {
+      async stop(opts = {}) {
+        // Checked before the stop is remembered: a bad value must not make every later stop() fail.
+        const drainTimeoutMs = checkDrainTimeout(opts.drainTimeoutMs ?? 30_000);
         return (stopping ??= (async () => {
-          const drainTimeoutMs = checkDrainTimeout(opts.drainTimeoutMs ?? 30_000);
-          await producer.stop();
           try {
+            await producer.stop();
             if (coordinator.alive) {
               await coordinator.complete();
               await producer.done.catch(() => undefined);

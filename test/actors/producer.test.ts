@@ -4,7 +4,7 @@ import { tableFromArrays } from 'apache-arrow';
 import { ActorRuntime } from '../../runtime/index.js';
 import { Producer, StreamCoordinator } from '../../streaming.js';
 import type { DrlsError } from '../../errors.js';
-import { intBatch, xs } from '../support/arrow.js';
+import { intBatch, turn, xs } from '../support/arrow.js';
 
 const test = suite<{ rt: ActorRuntime }>('producer and iterator');
 test.before.each((ctx) => {
@@ -96,6 +96,40 @@ test('stop() stops reading the source and completes the stream', async ({ rt }) 
   assert.ok(s.complete);
   assert.not.ok((await p.status()).running);
   await it.close();
+});
+
+test('stop() does not wait for an async source idle on its own input', async ({ rt }) => {
+  const c = StreamCoordinator.create({ runtime: rt });
+  let release!: () => void;
+  const idle = new Promise<void>((resolve) => (release = resolve));
+  let finished = false;
+  async function* source() {
+    try {
+      yield intBatch([1]);
+      await idle; // e.g. a queue nobody writes to any more
+      yield intBatch([2]);
+    } finally {
+      finished = true;
+    }
+  }
+  const p = Producer.start(source(), c, { runtime: rt });
+  const it = c.iterator();
+  assert.equal(xs((await it.pull())!.partitions.flatMap((e) => e.batches)), [1]);
+  await p.stop(); // resolves although the source is still waiting
+  assert.ok((await c.getStats()).complete);
+  assert.is(await it.pull(), null, 'what the source yields after stop() is not published');
+  release();
+  await turn();
+  assert.ok(finished, 'the source was closed once it yielded');
+});
+
+test('stop() after the source ended by itself resolves', async ({ rt }) => {
+  const c = StreamCoordinator.create({ runtime: rt });
+  const p = Producer.start([intBatch([1])], c, { runtime: rt });
+  await p.done;
+  await p.stop();
+  await p.stop();
+  assert.ok((await c.getStats()).complete);
 });
 
 test.run();

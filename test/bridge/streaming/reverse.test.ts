@@ -1,7 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Table, makeVector, tableFromArrays, vectorFromArray, Utf8 } from 'apache-arrow';
-import { toSparkStreaming } from '../../../streaming.js';
+import { StreamCoordinator, toSparkStreaming } from '../../../streaming.js';
+import type { DrlsError } from '../../../errors.js';
 import { getSpark } from '../../support/spark.js';
 
 const test = suite('toSparkStreaming (real Spark)');
@@ -46,6 +47,33 @@ test('a source that throws fails the stream; the handle reports the producer’s
   await handle.coordinator.waitForDrain({ timeoutMs: 30_000 }).catch(() => undefined);
   assert.match(handle.producerError?.message ?? '', 'source exploded');
   await handle.stop({ drainTimeoutMs: 1000 }).catch(() => undefined);
+});
+
+test('a refused source leaves no coordinator behind: the stream id is free again', async () => {
+  const spark = await getSpark();
+  const single = tableFromArrays({ value: BigInt64Array.from([1n]) });
+  const err = await toSparkStreaming(single as never, spark, { streamId: 'refused-source' }).then(
+    () => null,
+    (e: DrlsError) => e,
+  );
+  assert.is(err?.code, 'DRLS_INVALID_ARGUMENT');
+  const { handle } = await toSparkStreaming([single], spark, { streamId: 'refused-source' });
+  await handle.stop({ drainTimeoutMs: 1000 }).catch(() => undefined);
+});
+
+test('a bad drainTimeoutMs is refused, and a later stop() still stops the stream', async () => {
+  const spark = await getSpark();
+  const { handle } = await toSparkStreaming([tableFromArrays({ value: BigInt64Array.from([1n]) })], spark);
+  const err = await handle.stop({ drainTimeoutMs: -1 }).then(
+    () => null,
+    (e: DrlsError) => e,
+  );
+  assert.is(err?.code, 'DRLS_INVALID_ARGUMENT');
+  assert.match(err!.message, 'drainTimeoutMs');
+  assert.ok(handle.coordinator.alive, 'nothing was stopped yet');
+  await handle.stop({ drainTimeoutMs: 1000 }).catch(() => undefined); // nobody reads it: the drain times out
+  assert.not.ok(handle.coordinator.alive);
+  assert.throws(() => StreamCoordinator.get(handle.streamId), (e: DrlsError) => e.code === 'DRLS_UNKNOWN_STREAM');
 });
 
 test.run();
