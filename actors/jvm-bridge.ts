@@ -38,7 +38,9 @@ export class JvmBridge {
       () => ({
         init: () => {
           const endpoint = BridgeEndpoint.start(endpointOptions);
-          endpoint.catch(() => undefined); // reported to every ask below
+          // Reported to every ask below; then the actor goes, so a later get() starts afresh
+          // (with its own options) instead of repeating this failure for ever.
+          endpoint.catch(() => setImmediate(() => rt.kill(JVM_BRIDGE_ACTOR)));
           return { endpoint };
         },
         async receive(state, msg) {

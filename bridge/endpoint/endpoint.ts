@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { DrlsError, InvalidArgumentError, UnknownStreamError } from '../../errors.js';
 import { Connection } from './connection.js';
-import { AuthFailedError, EndpointClosedError, ProtocolError, ProtocolVersionError, RoleNotSupportedError, StreamAlreadyRegisteredError, TargetFailedError } from './errors.js';
+import { AuthFailedError, EndpointClosedError, EndpointStartError, ProtocolError, ProtocolVersionError, RoleNotSupportedError, StreamAlreadyRegisteredError, TargetFailedError } from './errors.js';
 import { FrameType, MAX_PAYLOAD_BYTES } from './frame.js';
 import { consoleLogger, type EndpointLogger } from './logger.js';
 import { parseHello, type Hello } from './messages.js';
@@ -112,9 +112,10 @@ export class BridgeEndpoint {
     const endpoint = new BridgeEndpoint(server, host, advertisedHost, logger, maxFrameBytes, helloTimeoutMs);
     server.on('connection', (socket) => endpoint.#accept(socket));
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      const refused = (err: Error): void => reject(new EndpointStartError(host, port, err));
+      server.once('error', refused);
       server.listen(port, host, () => {
-        server.off('error', reject);
+        server.off('error', refused);
         resolve();
       });
     });

@@ -52,6 +52,18 @@ export class EndpointClosedError extends DrlsError {
   }
 }
 
+/** The endpoint could not listen where it was asked to (the address is taken, or not this machine's). */
+export class EndpointStartError extends DrlsError {
+  readonly host: string;
+  readonly port: number;
+  constructor(host: string, port: number, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super('DRLS_ENDPOINT_START', `the drls endpoint cannot listen on ${host}:${port}: ${reason}`, { cause });
+    this.host = host;
+    this.port = port;
+  }
+}
+
 /** A stream target (sink or source) threw something that is not a DrlsError; the original is the cause. */
 export class TargetFailedError extends DrlsError {
   readonly streamId: string;

@@ -8,6 +8,7 @@ export { FrameReader } from './frame-reader.js';
 export {
   AuthFailedError,
   EndpointClosedError,
+  EndpointStartError,
   ProtocolError,
   ProtocolVersionError,
   RoleNotSupportedError,

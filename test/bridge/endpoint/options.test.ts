@@ -1,4 +1,8 @@
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { JvmBridge } from '../../../actors/jvm-bridge.js';
+import { ActorRuntime } from '../../../runtime/index.js';
+import type { DrlsError } from '../../../errors.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BridgeEndpoint, type EndpointOptions } from '../../../bridge/endpoint/index.js';
@@ -21,6 +25,29 @@ test('endpoint options are validated and the message names the option', async ()
   await rejects({ advertisedHost: '' }, /options\.advertisedHost/);
   await rejects({ maxFrameBytes: 0 }, /options\.maxFrameBytes/);
   await rejects({ helloTimeoutMs: -1 }, /options\.helloTimeoutMs/);
+});
+
+test('a port already taken is a typed error naming it; the bridge then starts afresh with other options', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const port = (taken.address() as AddressInfo).port;
+  const rt = new ActorRuntime();
+  try {
+    const err = await JvmBridge.get({ runtime: rt, port })
+      .register('s', { sink: new RecordingSink() })
+      .then(
+        () => null,
+        (e: DrlsError) => e,
+      );
+    assert.is(err?.code, 'DRLS_ENDPOINT_START');
+    assert.match(err!.message, `127.0.0.1:${port}`);
+    await new Promise((resolve) => setImmediate(resolve));
+    const reg = await JvmBridge.get({ runtime: rt }).register('s', { sink: new RecordingSink() });
+    assert.is.not(reg.connectorOptions().port, String(port));
+  } finally {
+    rt.shutdown();
+    taken.close();
+  }
 });
 
 test('binds 127.0.0.1 on a free port by default and hands out connector options', async () => {
