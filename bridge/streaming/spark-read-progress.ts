@@ -38,6 +38,8 @@ export async function waitForSparkRead(
     const queries = ownQuery ? [ownQuery] : await spark.streams.active();
     for (const q of queries) if ((await readThrough(q, coordinator.streamId)) >= latest) return;
     if (Date.now() >= deadline) throw new TimeoutError(`Spark reading stream "${coordinator.streamId}"`, timeoutMs);
-    await delay(POLL_MS, undefined, { ref: false });
+    // A referenced timer: the caller awaits this stop. Unreferenced, with nothing else pending,
+    // Node would exit in the middle of it (seen when Spark never read the stream).
+    await delay(POLL_MS);
   }
 }
