@@ -18,7 +18,9 @@ interface Row {
 export async function run(): Promise<void> {
   const startedHere = localServer() === null;
   const t0 = performance.now();
-  const spark = await initSpark({ appName: 'drls-bench' });
+  // 3g, as the bridge bench: each of the two tasks returns a ~150 MB result, and fetching both
+  // through the block manager once ran the default 2g heap out of memory (TaskResultLost).
+  const spark = await initSpark({ appName: 'drls-bench', driverMemory: '3g' });
   const readyMs = performance.now() - t0;
   const server = localServer();
   try {

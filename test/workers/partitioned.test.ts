@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
 import { ActorRuntime } from '../../runtime/index.js';
-import { StreamCoordinator } from '../../actors/index.js';
+import { StreamCoordinator, type StreamingIterator } from '../../actors/index.js';
 import { assignPartitions, createPartitionedIterators, runPartitioned, packBatches, unpackBatches } from '../../workers/index.js';
 import { WorkerTaskError, type DrlsError } from '../../errors.js';
 import { intBatch, xs } from '../support/arrow.js';
@@ -22,29 +22,28 @@ async function feed(c: StreamCoordinator, n: number, parts: number): Promise<voi
   await c.complete();
 }
 
+/** The partitions an iterator delivered, in order, once its stream ends. */
+async function partitionsSeen(it: StreamingIterator): Promise<number[]> {
+  const parts = new Set<number>();
+  for await (const e of it.entries()) parts.add(e.partition);
+  return [...parts].sort();
+}
+
 test('3 consumers over 7 partitions: [0,3,6] [1,4] [2,5]', async ({ rt }) => {
   assert.equal(assignPartitions(3, 7), [[0, 3, 6], [1, 4], [2, 5]]);
   const c = StreamCoordinator.create({ runtime: rt });
   const its = createPartitionedIterators({ coordinator: c, numConsumers: 3, numPartitions: 7 });
-  const seen = its.map(async (it) => {
-    const parts = new Set<number>();
-    for await (const e of it.entries()) parts.add(e.partition);
-    return [...parts].sort();
-  });
+  const seen = Promise.all(its.map(partitionsSeen));
   await feed(c, 3, 7);
-  assert.equal(await Promise.all(seen), [[0, 3, 6], [1, 4], [2, 5]]);
+  assert.equal(await seen, [[0, 3, 6], [1, 4], [2, 5]]);
 });
 
 test('a stream with more partitions than numPartitions loses none: p goes to consumer p % numConsumers', async ({ rt }) => {
   const c = StreamCoordinator.create({ runtime: rt });
   const its = createPartitionedIterators({ coordinator: c, numConsumers: 2, numPartitions: 2 });
-  const seen = its.map(async (it) => {
-    const parts = new Set<number>();
-    for await (const e of it.entries()) parts.add(e.partition);
-    return [...parts].sort();
-  });
+  const seen = Promise.all(its.map(partitionsSeen));
   await feed(c, 2, 5); // a later epoch of a file source can have more partitions than the first
-  assert.equal(await Promise.all(seen), [[0, 2, 4], [1, 3]]);
+  assert.equal(await seen, [[0, 2, 4], [1, 3]]);
 });
 
 test('an iterator takes a listed set of partitions or a { modulo, remainder } share; bad ones are refused', async ({ rt }) => {
