@@ -27,8 +27,10 @@ export async function run(): Promise<void> {
     const query = spark
       .range(ROWS)
       .selectExpr('id AS l', 'CAST(id AS DOUBLE) * 0.5 AS d', "concat('row-', CAST(id AS STRING)) AS s");
-    // Warm the JVM's code paths so the figures describe steady state, not JIT compilation.
-    await spark.range(1_000_000).selectExpr('id AS l', 'CAST(id AS DOUBLE) AS d', "concat('r', id) AS s").collect();
+    // Warm the JVM's code paths with one whole pass of the same query, so the figures describe
+    // steady state (with a smaller, different warm-up the first case measured ran 34% slower
+    // than the second in one run; with this one, 15%).
+    for await (const batch of query.toArrowBatches()) void batch;
     const rss0 = process.memoryUsage().rss;
 
     // Batch by batch, nothing kept: memory stays flat whatever the result size.
