@@ -17,6 +17,9 @@ export interface JvmBridgeOptions extends EndpointOptions {
   runtime?: ActorRuntime;
 }
 
+/** Bridges whose endpoint could not start: the next get() replaces them instead of reusing them. */
+const failedBridges = new WeakSet<ActorHandle<BridgeMessage>>();
+
 /**
  * The JVM-bridge actor: owns the TCP endpoint the drls connector in Spark talks to (on
  * 127.0.0.1 and a free port by default) and routes each stream's connections to the
@@ -33,14 +36,17 @@ export class JvmBridge {
   static get(options: JvmBridgeOptions = {}): JvmBridge {
     const { runtime, ...endpointOptions } = options;
     const rt = runtime ?? defaultRuntime();
+    // A bridge whose endpoint failed to start keeps answering with that error; the next get()
+    // starts afresh, with its own options, instead of repeating the failure for ever.
+    if (rt.has(JVM_BRIDGE_ACTOR) && failedBridges.has(rt.getActor<BridgeMessage>(JVM_BRIDGE_ACTOR))) rt.kill(JVM_BRIDGE_ACTOR);
+    let self: ActorHandle<BridgeMessage> | undefined;
     const actor = rt.getOrCreate<BridgeMessage, BridgeState>(
       JVM_BRIDGE_ACTOR,
       () => ({
         init: () => {
           const endpoint = BridgeEndpoint.start(endpointOptions);
-          // Reported to every ask below; then the actor goes, so a later get() starts afresh
-          // (with its own options) instead of repeating this failure for ever.
-          endpoint.catch(() => setImmediate(() => rt.kill(JVM_BRIDGE_ACTOR)));
+          // Reported to every ask below. (The listen fails asynchronously: `self` is set by then.)
+          endpoint.catch(() => self && failedBridges.add(self));
           return { endpoint };
         },
         async receive(state, msg) {
@@ -69,6 +75,7 @@ export class JvmBridge {
       }),
       { supervision: 'resume' },
     );
+    self = actor;
     return new JvmBridge(actor);
   }
 

@@ -132,8 +132,11 @@ export class StreamCoordinator {
       throw new InvalidArgumentError(`options.consumerId must be a non-empty string, got ${JSON.stringify(consumerId)}`);
     }
     if (partitions !== undefined) checkPartitionSelector(partitions);
+    // Copied: the actor reads it later, and the caller may change or reuse the object meanwhile.
+    const selector: PartitionSelector | undefined =
+      partitions === undefined ? undefined : 'modulo' in partitions ? { modulo: partitions.modulo, remainder: partitions.remainder } : [...partitions];
     if (startBatchId !== undefined) checkNonNegativeInteger(startBatchId, 'options.startBatchId');
-    return this.#actor.ask({ type: 'register', consumerId, partitions, startBatchId });
+    return this.#actor.ask({ type: 'register', consumerId, partitions: selector, startBatchId });
   }
 
   deregister(consumerId: string): Promise<void> {
@@ -161,7 +164,9 @@ export class StreamCoordinator {
 
   /**
    * Reserve room for `bytes` of data that is still arriving; pending while the buffer is
-   * full. Pass the same count as `reservedBytes` when publishing it, or `release()` it.
+   * full, granted at once while no published batch is buffered (data being staged must be
+   * able to outgrow the limit, or it could never be published). Pass the same count as
+   * `reservedBytes` when publishing it, or `release()` it.
    */
   reserve(bytes: number): Promise<void> {
     checkNonNegativeInteger(bytes, 'bytes');

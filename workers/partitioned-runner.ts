@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
@@ -52,7 +53,10 @@ export async function runPartitioned<R = unknown>(options: PartitionedRunOptions
   }
   const maxInFlight = options.maxInFlight ?? 2;
   checkPositive(maxInFlight, 'options.maxInFlight', { integer: true });
-  const iterators = createPartitionedIterators({ coordinator, numConsumers, numPartitions });
+  // Ids of this run's own: a caller's consumers on the same stream keep theirs, and the count
+  // of other consumers below is not fooled by a refused duplicate.
+  const consumerPrefix = `run-${randomUUID().slice(0, 8)}`;
+  const iterators = createPartitionedIterators({ coordinator, numConsumers, numPartitions, consumerPrefix });
   if (transfer === 'move') {
     // Moving empties the coordinator's copy of a batch: another consumer of this stream would
     // read empty vectors, with no error. (Asked after the registrations above: it counts them.)

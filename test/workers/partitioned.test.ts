@@ -51,6 +51,11 @@ test('an iterator takes a listed set of partitions or a { modulo, remainder } sh
   assert.throws(() => c.iterator({ partitions: { modulo: 2, remainder: 2 } }), /options\.partitions\.remainder must be less than modulo \(2\), got 2/);
   assert.throws(() => c.iterator({ partitions: { modulo: 0, remainder: 0 } }), /options\.partitions\.modulo must be a positive integer/);
   assert.throws(() => c.iterator({ partitions: 3 as never }), /options\.partitions must be an array of partition indexes or \{ modulo, remainder \}/);
+  const share = { modulo: 2, remainder: 0 };
+  const it = c.iterator({ partitions: share });
+  share.remainder = 1; // the iterator keeps the share it was given
+  await feed(c, 1, 4);
+  assert.equal(await partitionsSeen(it), [0, 2]);
 });
 
 test('option checks name the option', ({ rt }) => {

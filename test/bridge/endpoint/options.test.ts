@@ -41,8 +41,7 @@ test('a port already taken is a typed error naming it; the bridge then starts af
       );
     assert.is(err?.code, 'DRLS_ENDPOINT_START');
     assert.match(err!.message, `127.0.0.1:${port}`);
-    await new Promise((resolve) => setImmediate(resolve));
-    const reg = await JvmBridge.get({ runtime: rt }).register('s', { sink: new RecordingSink() });
+    const reg = await JvmBridge.get({ runtime: rt }).register('s', { sink: new RecordingSink() }); // at once
     assert.is.not(reg.connectorOptions().port, String(port));
   } finally {
     rt.shutdown();
