@@ -48,13 +48,4 @@ export {
 } from './bridge/streaming/index.js';
 export { JvmBridge, type JvmBridgeOptions } from './actors/jvm-bridge.js';
 // The endpoint's errors, for `instanceof` (each also has a stable `code`).
-export {
-  AuthFailedError,
-  EndpointClosedError,
-  EndpointStartError,
-  ProtocolError,
-  ProtocolVersionError,
-  RoleNotSupportedError,
-  StreamAlreadyRegisteredError,
-  TargetFailedError,
-} from './bridge/endpoint/index.js';
+export * from './bridge/endpoint/errors.js';
