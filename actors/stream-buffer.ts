@@ -49,6 +49,8 @@ interface Consumer {
   held: number | undefined;
   readonly partitions: PartitionFilter | undefined;
   parked: ParkedPull | undefined;
+  /** The registering caller's own id for this registration, if it gave one. */
+  readonly registration: string | undefined;
 }
 
 /** A consumer's share of the partitions; `listed` when it named them (checked against the stream). */
@@ -204,6 +206,7 @@ export class StreamBuffer {
     partitions: PartitionSelector | undefined,
     startBatchId: number | undefined,
     reply: Reply<RegisterResult>,
+    registration?: string,
   ): void {
     if (this.#failure) return reply.reject(this.#failure);
     const id = consumerId ?? `consumer-${this.#anonymous++}`;
@@ -219,6 +222,7 @@ export class StreamBuffer {
       held: undefined,
       partitions: partitions ? partitionFilter(partitions) : undefined,
       parked: undefined,
+      registration,
     };
     // Registered at once, so nothing it may still need is collected while it waits.
     this.#consumers.set(id, consumer);
@@ -226,9 +230,9 @@ export class StreamBuffer {
     this.#settleRegistrations();
   }
 
-  deregister(consumerId: string): void {
+  deregister(consumerId: string, registration?: string): void {
     const consumer = this.#consumers.get(consumerId);
-    if (!consumer) return;
+    if (!consumer || (registration !== undefined && consumer.registration !== registration)) return;
     this.#consumers.delete(consumerId);
     this.#answerParked(consumer, { kind: 'end' });
     const i = this.#registers.findIndex((r) => r.consumer === consumer);

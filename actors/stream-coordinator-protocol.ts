@@ -85,9 +85,10 @@ export type CoordinatorMessage =
       consumerId: string | undefined;
       partitions: PartitionSelector | undefined;
       startBatchId: number | undefined;
+      registration: string | undefined;
       reply: Reply<RegisterResult>;
     }
-  | { type: 'deregister'; consumerId: string; reply: Reply<void> }
+  | { type: 'deregister'; consumerId: string; registration: string | undefined; reply: Reply<void> }
   | { type: 'pull'; consumerId: string; timeoutMs: number | undefined; reply: Reply<PullResult> }
   | {
       type: 'pullMany';

@@ -125,8 +125,13 @@ export class StreamCoordinator {
     return this.#actor.ask({ type: 'publish', request: { partitions: entries, watermark, reservedBytes } });
   }
 
-  /** Register a consumer; resolves once the stream has its first batch (or ended). */
-  register(options: RegisterOptions = {}): Promise<RegisterResult> {
+  /**
+   * Register a consumer; resolves once the stream has its first batch (or ended). With
+   * `registration` (an id of the caller's own), `deregister(consumerId, registration)` removes
+   * this registration only: never another consumer that holds the same consumerId because
+   * this one was refused as a duplicate.
+   */
+  register(options: RegisterOptions = {}, registration?: string): Promise<RegisterResult> {
     const { consumerId, partitions, startBatchId } = options;
     if (consumerId !== undefined && (typeof consumerId !== 'string' || consumerId === '')) {
       throw new InvalidArgumentError(`options.consumerId must be a non-empty string, got ${JSON.stringify(consumerId)}`);
@@ -136,11 +141,11 @@ export class StreamCoordinator {
     const selector: PartitionSelector | undefined =
       partitions === undefined ? undefined : 'modulo' in partitions ? { modulo: partitions.modulo, remainder: partitions.remainder } : [...partitions];
     if (startBatchId !== undefined) checkNonNegativeInteger(startBatchId, 'options.startBatchId');
-    return this.#actor.ask({ type: 'register', consumerId, partitions: selector, startBatchId });
+    return this.#actor.ask({ type: 'register', consumerId, partitions: selector, startBatchId, registration });
   }
 
-  deregister(consumerId: string): Promise<void> {
-    return this.#actor.ask({ type: 'deregister', consumerId });
+  deregister(consumerId: string, registration?: string): Promise<void> {
+    return this.#actor.ask({ type: 'deregister', consumerId, registration });
   }
 
   /** The consumer's next micro-batch, `{ kind: 'end' }` at the end, `{ kind: 'timeout' }` after `timeoutMs`. */
@@ -268,10 +273,10 @@ function coordinatorBehavior(streamId: string, limits: StreamLimits): Behavior<C
             buffer.publish(msg.request, msg.reply);
             break;
           case 'register':
-            buffer.register(msg.consumerId, msg.partitions, msg.startBatchId, msg.reply);
+            buffer.register(msg.consumerId, msg.partitions, msg.startBatchId, msg.reply, msg.registration);
             break;
           case 'deregister':
-            buffer.deregister(msg.consumerId);
+            buffer.deregister(msg.consumerId, msg.registration);
             msg.reply.resolve();
             break;
           case 'pull':

@@ -42,6 +42,7 @@ export class StreamingIterator implements AsyncIterable<RecordBatch> {
   #ended = false;
   #lastBatchId = -1;
   #closed = false;
+  readonly #registrationId: string;
 
   constructor(coordinator: StreamCoordinator, options: StreamingIteratorOptions = {}) {
     this.coordinator = coordinator;
@@ -52,7 +53,10 @@ export class StreamingIterator implements AsyncIterable<RecordBatch> {
     this.#prefetchBytes = prefetchBytes;
     // Named here, so close() can deregister even while registration still waits for a first batch.
     this.#consumerId = options.consumerId ?? `consumer-${randomUUID().slice(0, 8)}`;
-    this.#registration = coordinator.register({ ...register, consumerId: this.#consumerId });
+    // Deregistered by this registration's own id: if the consumerId was refused as a duplicate,
+    // closing this iterator must not remove the consumer that holds it.
+    this.#registrationId = randomUUID();
+    this.#registration = coordinator.register({ ...register, consumerId: this.#consumerId }, this.#registrationId);
     // The error is re-thrown to whoever iterates; this only keeps it from being "unhandled".
     this.#registration.catch(() => undefined);
   }
@@ -125,6 +129,6 @@ export class StreamingIterator implements AsyncIterable<RecordBatch> {
     if (this.#closed) return;
     this.#closed = true;
     // Deregistering an unknown or failed consumer is a no-op, so errors here mean nothing to undo.
-    if (this.coordinator.alive) await this.coordinator.deregister(this.#consumerId).catch(() => undefined);
+    if (this.coordinator.alive) await this.coordinator.deregister(this.#consumerId, this.#registrationId).catch(() => undefined);
   }
 }

@@ -330,4 +330,16 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
+test('closing an iterator refused as a duplicate consumerId leaves the consumer that holds the id', async ({ rt }) => {
+  const c = StreamCoordinator.create({ runtime: rt });
+  const first = c.iterator({ consumerId: 'a' });
+  const second = c.iterator({ consumerId: 'a' });
+  await second.close(); // at once, before its refusal has come back
+  await c.publish(intBatch([7]));
+  await c.complete();
+  const got = [];
+  for await (const b of first) got.push(b);
+  assert.equal(xs(got), [7], 'the first consumer still reads its stream');
+});
+
 test.run();
