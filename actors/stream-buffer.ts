@@ -60,12 +60,12 @@ interface PartitionFilter {
 }
 
 function partitionFilter(selector: PartitionSelector): PartitionFilter {
-  if (Array.isArray(selector)) {
-    const set = new Set<number>(selector);
-    return { has: (p) => set.has(p), listed: selector };
+  if ('modulo' in selector) {
+    const { modulo, remainder } = selector;
+    return { has: (p) => p % modulo === remainder };
   }
-  const { modulo, remainder } = selector as { modulo: number; remainder: number };
-  return { has: (p) => p % modulo === remainder };
+  const set = new Set<number>(selector);
+  return { has: (p) => set.has(p), listed: selector };
 }
 
 interface ParkedPull {

@@ -11,10 +11,14 @@ export interface PartitionedIteratorsOptions {
   consumerPrefix?: string;
 }
 
-/** Which partitions each consumer gets: partition p goes to consumer p % numConsumers. */
-export function assignPartitions(numConsumers: number, numPartitions: number): number[][] {
+function checkCounts(numConsumers: number, numPartitions: number): void {
   checkPositive(numConsumers, 'options.numConsumers', { integer: true });
   checkPositive(numPartitions, 'options.numPartitions', { integer: true });
+}
+
+/** Which partitions each consumer gets: partition p goes to consumer p % numConsumers. */
+export function assignPartitions(numConsumers: number, numPartitions: number): number[][] {
+  checkCounts(numConsumers, numPartitions);
   const out: number[][] = Array.from({ length: numConsumers }, () => []);
   for (let p = 0; p < numPartitions; p++) out[p % numConsumers]!.push(p);
   return out;
@@ -32,7 +36,7 @@ export function createPartitionedIterators(options: PartitionedIteratorsOptions)
   }
   const prefix = options.consumerPrefix ?? 'partitioned';
   const { numConsumers } = options;
-  assignPartitions(numConsumers, options.numPartitions); // checks both counts
+  checkCounts(numConsumers, options.numPartitions);
   return Array.from({ length: numConsumers }, (_, i) =>
     options.coordinator.iterator({ consumerId: `${prefix}-${i}`, partitions: { modulo: numConsumers, remainder: i } }),
   );

@@ -57,12 +57,15 @@ export async function runPartitioned<R = unknown>(options: PartitionedRunOptions
   // of other consumers below is not fooled by a refused duplicate.
   const consumerPrefix = `run-${randomUUID().slice(0, 8)}`;
   const iterators = createPartitionedIterators({ coordinator, numConsumers, numPartitions, consumerPrefix });
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(iterators.map((it) => it.close()));
+  };
   if (transfer === 'move') {
     // Moving empties the coordinator's copy of a batch: another consumer of this stream would
     // read empty vectors, with no error. (Asked after the registrations above: it counts them.)
     const others = (await coordinator.getStats()).numConsumers - numConsumers;
     if (others > 0) {
-      await Promise.all(iterators.map((it) => it.close()));
+      await stopAll();
       throw new InvalidArgumentError(
         `options.transfer 'move' hands each batch's buffers to a worker, but stream "${coordinator.streamId}" has ` +
           `${others} other consumer(s), which would then read emptied batches: close them (e.g. the iterator ` +
@@ -90,9 +93,6 @@ export async function runPartitioned<R = unknown>(options: PartitionedRunOptions
   });
   const counts = iterators.map(() => 0);
   let rows = 0;
-  const stopAll = async (): Promise<void> => {
-    await Promise.all(iterators.map((it) => it.close()));
-  };
   const onAbort = (): void => void stopAll();
   options.signal?.addEventListener('abort', onAbort, { once: true });
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { DrlsError, InvalidArgumentError, UnknownStreamError } from '../../errors.js';
+import { checkIntegerInRange, checkPositive } from '../../actors/options.js';
 import { Connection } from './connection.js';
 import { AuthFailedError, EndpointClosedError, EndpointStartError, ProtocolError, ProtocolVersionError, RoleNotSupportedError, StreamAlreadyRegisteredError, TargetFailedError } from './errors.js';
 import { FrameType, MAX_PAYLOAD_BYTES } from './frame.js';
@@ -97,13 +98,11 @@ export class BridgeEndpoint {
     const advertisedHost = options.advertisedHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
     if (typeof advertisedHost !== 'string' || advertisedHost.length === 0) throw new InvalidArgumentError('options.advertisedHost must be a non-empty string');
     const port = options.port ?? 0;
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`options.port must be an integer from 0 to 65535, got ${String(port)}`);
+    checkIntegerInRange(port, 'options.port', 0, 65535);
     const maxFrameBytes = options.maxFrameBytes ?? MAX_PAYLOAD_BYTES;
-    if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 1 || maxFrameBytes > MAX_PAYLOAD_BYTES) {
-      throw new InvalidArgumentError(`options.maxFrameBytes must be an integer from 1 to ${MAX_PAYLOAD_BYTES}, got ${String(maxFrameBytes)}`);
-    }
+    checkIntegerInRange(maxFrameBytes, 'options.maxFrameBytes', 1, MAX_PAYLOAD_BYTES);
     const helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
-    if (!Number.isFinite(helloTimeoutMs) || helloTimeoutMs <= 0) throw new InvalidArgumentError(`options.helloTimeoutMs must be a positive number, got ${String(helloTimeoutMs)}`);
+    checkPositive(helloTimeoutMs, 'options.helloTimeoutMs');
     const logger = options.logger ?? consoleLogger;
     if (typeof logger?.warn !== 'function') throw new InvalidArgumentError('options.logger must have a warn(line) method');
 
