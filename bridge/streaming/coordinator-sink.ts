@@ -29,10 +29,10 @@ export class CoordinatorSink implements SinkTarget {
   }
 
   async stage(epoch: number, partition: number, attempt: number, ipc: Uint8Array): Promise<void> {
+    if (epoch <= this.#lastCommitted) return; // a late attempt's: never published, so not decoded
     // Decoded on arrival, while Spark's tasks still run: the driver's commit then only
     // publishes, and its wait is not Node decoding a whole epoch while the executors idle.
     const batches = decode(ipc);
-    if (epoch <= this.#lastCommitted) return;
     await this.#coordinator.reserve(ipc.byteLength);
     if (epoch <= this.#lastCommitted) {
       // The epoch committed while this frame waited for room (a speculative or zombie attempt):
