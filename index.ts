@@ -31,4 +31,4 @@ export type {
   SupervisionPolicy,
 } from './runtime/index.js';
 export { initSpark, stopSpark, SPARK_VERSION, type InitSparkOptions } from './bridge/spark/index.js';
-export * from './errors.js';
+export * from './runtime/base/index.js';

@@ -48,4 +48,4 @@ export {
 } from './bridge/streaming/index.js';
 export { JvmBridge, type JvmBridgeOptions } from './actors/jvm-bridge.js';
 // The endpoint's errors, for `instanceof` (each also has a stable `code`).
-export * from './bridge/endpoint/errors.js';
+export * from './runtime/base/index.js';

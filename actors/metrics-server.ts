@@ -2,8 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { InvalidArgumentError } from '../errors.js';
-import { checkIntegerInRange } from './options.js';
+import { InvalidArgumentError, checkIntegerInRange } from '../runtime/base/index.js';
 import { metricsRegistry } from './stream-metrics.js';
 
 export interface ServeMetricsOptions {

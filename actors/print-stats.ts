@@ -1,4 +1,4 @@
-import { checkPositive } from './options.js';
+import { checkPositive } from '../runtime/base/index.js';
 import type { StreamCoordinator } from './stream-coordinator.js';
 import type { CoordinatorStats } from './stream-coordinator-protocol.js';
 

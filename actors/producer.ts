@@ -1,5 +1,5 @@
 import type { RecordBatch, Table } from 'apache-arrow';
-import { ActorStoppedError, InvalidArgumentError, describe } from '../errors.js';
+import { ActorStoppedError, InvalidArgumentError, errorMessage } from '../runtime/base/index.js';
 import { runtime as defaultRuntime, type ActorHandle, type ActorRuntime, type Reply } from '../runtime/index.js';
 import type { StreamCoordinator } from './stream-coordinator.js';
 
@@ -94,7 +94,7 @@ export class Producer {
         await next.close();
         if (options.completeOnEnd !== false && coordinator.alive) await coordinator.complete();
       } catch (err) {
-        const error = err instanceof Error ? err : new Error(describe(err));
+        const error = err instanceof Error ? err : new Error(errorMessage(err));
         state.error = error;
         await next.close().catch(() => undefined);
         if (coordinator.alive) await coordinator.fail(error).catch(() => undefined);

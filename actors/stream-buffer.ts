@@ -1,14 +1,6 @@
 import type { Schema } from 'apache-arrow';
-import {
-  BatchCollectedError,
-  InvalidArgumentError,
-  SchemaMismatchError,
-  StreamClosedError,
-  StreamFailedError,
-  TimeoutError,
-} from '../errors.js';
+import { BatchCollectedError, InvalidArgumentError, SchemaMismatchError, StreamClosedError, StreamFailedError, TimeoutError, batchByteLength, schemaSignature } from '../runtime/base/index.js';
 import type { Reply } from '../runtime/index.js';
-import { batchByteLength, schemaSignature } from './arrow-batches.js';
 import type {
   CoordinatorStats,
   MicroBatch,

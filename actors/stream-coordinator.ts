@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ActorNotFoundError,
-  ActorStoppedError,
-  InvalidArgumentError,
-  UnknownStreamError,
-} from '../errors.js';
+import { errorMessage, ActorNotFoundError, ActorStoppedError, InvalidArgumentError, UnknownStreamError, toRecordBatches, checkNonNegativeInteger, checkPositive, checkTimeout, type BatchInput } from '../runtime/base/index.js';
 import { runtime as defaultRuntime, type ActorHandle, type ActorRuntime, type Behavior } from '../runtime/index.js';
-import { toRecordBatches, type BatchInput } from './arrow-batches.js';
 import { StreamBuffer, type StreamLimits } from './stream-buffer.js';
 import type {
   CoordinatorMessage,
@@ -19,7 +13,6 @@ import type {
 } from './stream-coordinator-protocol.js';
 import { streamObserver, trackStream, untrackStream } from './stream-metrics.js';
 import { StreamingIterator, type StreamingIteratorOptions } from './streaming-iterator.js';
-import { checkNonNegativeInteger, checkPositive, checkTimeout } from './options.js';
 
 export const DEFAULT_MAX_BUFFERED_BATCHES = 64;
 export const DEFAULT_MAX_BUFFERED_BYTES = 2 * 1024 ** 3;
@@ -64,7 +57,7 @@ export class StreamCoordinator {
     this.#runtime = rt;
   }
 
-  /** Create a coordinator; a taken stream id is a DuplicateActorError. */
+  /** Create a coordinator; a taken stream id is a ActorExistsError. */
   static create(options: StreamCoordinatorOptions = {}): StreamCoordinator {
     const { streamId, limits, rt } = checkOptions(options);
     const actor = rt.spawn(actorName(streamId), coordinatorBehavior(streamId, limits), { supervision: 'resume' });
@@ -190,7 +183,7 @@ export class StreamCoordinator {
 
   /** Mark the stream failed: every waiting producer and consumer gets the error at once. */
   fail(reason: unknown): Promise<void> {
-    const text = reason instanceof Error ? reason.message : String(reason);
+    const text = errorMessage(reason);
     return this.#actor.ask({ type: 'fail', reason: text, cause: reason });
   }
 

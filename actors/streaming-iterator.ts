@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RecordBatch, Schema } from 'apache-arrow';
 import type { StreamCoordinator, RegisterOptions } from './stream-coordinator.js';
 import type { MicroBatch, PullManyResult, RegisterResult } from './stream-coordinator-protocol.js';
-import { checkPositive } from './options.js';
+import { checkPositive } from '../runtime/base/index.js';
 
 /** A record batch with where it came from. */
 export interface StreamBatch {

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from './base/index.js';
 import type { AskableType, Message, MessageOfType, Outgoing, ReplyOf } from './message.js';
 
 export interface AskOptions {

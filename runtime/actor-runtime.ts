@@ -3,10 +3,10 @@ import {
   ActorNotFoundError,
   ActorStoppedError,
   AskTimeoutError,
-  DuplicateActorError,
+  ActorExistsError,
   InvalidArgumentError,
   RuntimeStoppedError,
-} from '../errors.js';
+} from './base/index.js';
 import { ActorHandle, type ActorPort } from './actor-handle.js';
 import {
   SUPERVISION_POLICIES,
@@ -51,7 +51,7 @@ export class ActorRuntime {
     this.#assertRunning();
     checkName(name);
     const supervision = checkSupervision(options.supervision);
-    if (this.#cells.has(name)) throw new DuplicateActorError(name);
+    if (this.#cells.has(name)) throw new ActorExistsError(name);
     const cell = new ActorCell(name, supervision, (event) => this.#reportError(event), () => this.#cells.delete(name));
     this.#cells.set(name, cell);
     try {

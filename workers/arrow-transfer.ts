@@ -1,6 +1,6 @@
 import { Data, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, makeVector, type DataType } from 'apache-arrow';
 import { Buffer } from 'node:buffer';
-import { schemaSignature } from '../actors/arrow-batches.js';
+import { schemaSignature } from '../runtime/base/index.js';
 
 /**
  * Moving Arrow record batches to a worker thread without copying their bytes: the batch's

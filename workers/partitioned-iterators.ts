@@ -1,5 +1,4 @@
-import { InvalidArgumentError } from '../errors.js';
-import { checkPositive } from '../actors/options.js';
+import { InvalidArgumentError, checkPositive } from '../runtime/base/index.js';
 import type { StreamCoordinator } from '../actors/stream-coordinator.js';
 import type { StreamingIterator } from '../actors/streaming-iterator.js';
 

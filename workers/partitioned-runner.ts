@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { InvalidArgumentError, WorkerTaskError } from '../errors.js';
-import { checkPositive } from '../actors/options.js';
+import { InvalidArgumentError, WorkerFailedError, checkPositive } from '../runtime/base/index.js';
 import type { StreamCoordinator } from '../actors/stream-coordinator.js';
 import type { StreamingIterator } from '../actors/streaming-iterator.js';
 import { packBatches, type TransferMode } from './arrow-transfer.js';
@@ -41,7 +40,7 @@ export interface RunSummary {
  * Partitioned consumers on worker threads: consumer i takes partitions p with
  * p % numConsumers === i and runs every batch of them on its own thread (a one-thread
  * piscina pool), in order, with the Arrow buffers moved, not copied. Resolves when the
- * stream ends; rejects with WorkerTaskError (batch id and partition) when a worker throws
+ * stream ends; rejects with WorkerFailedError (batch id and partition) when a worker throws
  * or dies, after stopping every consumer and closing the pools.
  */
 export async function runPartitioned<R = unknown>(options: PartitionedRunOptions<R>): Promise<RunSummary> {
@@ -88,7 +87,7 @@ export async function runPartitioned<R = unknown>(options: PartitionedRunOptions
   // A worker that dies can also surface as a pool 'error' event; without a listener that
   // event would take the whole process down instead of failing this run.
   for (const pool of pools) pool.on('error', (err: unknown) => {
-    if (failure === undefined) failure = new WorkerTaskError(-1, -1, err);
+    if (failure === undefined) failure = new WorkerFailedError(-1, -1, err);
     void stopAll();
   });
   const counts = iterators.map(() => 0);
@@ -105,7 +104,7 @@ export async function runPartitioned<R = unknown>(options: PartitionedRunOptions
       try {
         results = await result;
       } catch (err) {
-        throw new WorkerTaskError(info.batchId, info.partition, err);
+        throw new WorkerFailedError(info.batchId, info.partition, err);
       }
       for (let index = 0; index < results.length; index++) {
         counts[consumer]!++;

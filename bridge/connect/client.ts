@@ -3,8 +3,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import type { DrlsError } from '../../errors.js';
-import { SessionClosedError, SparkError, SparkUnavailableError } from './errors.js';
+import { errorMessage, SessionClosedError, SparkError, SparkUnavailableError, type DrlsError } from '../../runtime/base/index.js';
 import type {
   AnalyzePlanResponse,
   AnalyzeRequestBody,
@@ -170,7 +169,7 @@ export class ConnectClient {
     } catch {
       /* not JSON; keep none */
     }
-    return new SparkError((e.details ?? (err instanceof Error ? err.message : String(err))).trim(), {
+    return new SparkError((e.details ?? (errorMessage(err))).trim(), {
       errorClass: md['errorClass'],
       sqlState: md['sqlState'],
       messageParameters: params,

@@ -5,7 +5,7 @@ import type { Expression, Relation } from './messages.js';
 import { DataFrameWriter } from './writer.js';
 import { DataStreamWriter } from './stream-writer.js';
 import { structType, type StructType } from './schema.js';
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError } from '../../runtime/base/index.js';
 
 /**
  * A lazy Spark query. Transformations build a new DataFrame; actions (count, collect, show...)

@@ -15,4 +15,4 @@ export { RuntimeConfig } from './runtime-config.js';
 export type { StructType, StructField } from './schema.js';
 export type { OptionValue } from './options.js';
 export { parseRemote, type RemoteAddress } from './remote.js';
-export { SparkError, SparkUnavailableError, InvalidRemoteError, SessionClosedError, StreamingQueryFailedError } from './errors.js';
+export { SparkError, SparkUnavailableError, InvalidRemoteError, SessionClosedError, StreamingQueryFailedError } from '../../runtime/base/index.js';

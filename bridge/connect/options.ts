@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError } from '../../runtime/base/index.js';
 
 /** Values a reader/writer option may take; Spark receives them as strings. */
 export type OptionValue = string | number | boolean;

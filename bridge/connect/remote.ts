@@ -1,4 +1,4 @@
-import { InvalidRemoteError } from './errors.js';
+import { InvalidRemoteError } from '../../runtime/base/index.js';
 
 export interface RemoteAddress {
   readonly host: string;

@@ -1,9 +1,8 @@
 import { tableToIPC, type Table } from 'apache-arrow';
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError, SparkError } from '../../runtime/base/index.js';
 import { ConnectClient } from './client.js';
 import type { SessionContext } from './context.js';
 import { DataFrame } from './dataframe.js';
-import { SparkError } from './errors.js';
 import type { Relation } from './messages.js';
 import { DataFrameReader, DataStreamReader } from './reader.js';
 import { parseRemote } from './remote.js';

@@ -1,10 +1,9 @@
 import { FormatOptions } from './format-options.js';
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError, SparkError } from '../../runtime/base/index.js';
 import type { SessionContext } from './context.js';
 import type { Relation, WriteStreamOperationStart } from './messages.js';
 import { requireName } from './options.js';
 import { StreamingQuery } from './streaming-query.js';
-import { SparkError } from './errors.js';
 
 export type OutputMode = 'append' | 'complete' | 'update';
 

@@ -1,6 +1,5 @@
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError, SparkError, StreamingQueryFailedError } from '../../runtime/base/index.js';
 import type { SessionContext } from './context.js';
-import { SparkError, StreamingQueryFailedError } from './errors.js';
 import type { StreamingQueryCommand, StreamingQueryCommandResult } from './messages.js';
 
 export interface StreamingQueryStatus {

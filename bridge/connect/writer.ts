@@ -1,5 +1,5 @@
 import { FormatOptions } from './format-options.js';
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError } from '../../runtime/base/index.js';
 import type { SessionContext } from './context.js';
 import type { Relation, SaveMode, WriteOperation } from './messages.js';
 import { requireName } from './options.js';

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { encodeHeader, encodeJsonFrame, FrameType } from './frame.js';
 import { FrameReader } from './frame-reader.js';
-import { ProtocolError } from './errors.js';
+import { ProtocolError } from '../../runtime/base/index.js';
 import type { Frame } from './frame.js';
 
 /** One accepted socket: frames in (pulled, so reading stops while a handler waits), frames out. */

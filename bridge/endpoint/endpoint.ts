@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
-import { DrlsError, InvalidArgumentError, UnknownStreamError } from '../../errors.js';
-import { checkIntegerInRange, checkPositive } from '../../actors/options.js';
+import { errorMessage, DrlsError, InvalidArgumentError, UnknownStreamError, checkIntegerInRange, checkPositive, AuthFailedError, EndpointClosedError, EndpointStartError, ProtocolError, ProtocolVersionError, RoleUnsupportedError, StreamRegisteredError, TargetFailedError } from '../../runtime/base/index.js';
 import { Connection } from './connection.js';
-import { AuthFailedError, EndpointClosedError, EndpointStartError, ProtocolError, ProtocolVersionError, RoleNotSupportedError, StreamAlreadyRegisteredError, TargetFailedError } from './errors.js';
 import { FrameType, MAX_PAYLOAD_BYTES } from './frame.js';
 import { consoleLogger, type EndpointLogger } from './logger.js';
 import { parseHello, type Hello } from './messages.js';
@@ -140,7 +138,7 @@ export class BridgeEndpoint {
   register(streamId: string, options: RegisterOptions): StreamRegistration {
     if (this.#closed) throw new EndpointClosedError('the drls endpoint');
     if (typeof streamId !== 'string' || streamId.length === 0) throw new InvalidArgumentError('streamId must be a non-empty string');
-    if (this.#streams.has(streamId)) throw new StreamAlreadyRegisteredError(streamId);
+    if (this.#streams.has(streamId)) throw new StreamRegisteredError(streamId);
     if (!options.sink && !options.source) throw new InvalidArgumentError('options.sink or options.source is required');
     const secret = options.secret ?? randomBytes(32).toString('base64url');
     if (typeof secret !== 'string' || secret.length === 0) throw new InvalidArgumentError('options.secret must be a non-empty string');
@@ -237,13 +235,13 @@ export class BridgeEndpoint {
     }
     if (hello.role === 'source') {
       const source = entry.source;
-      if (!source) throw new RoleNotSupportedError(entry.streamId, hello.role, 'it is a sink stream (Spark writes to it)');
+      if (!source) throw new RoleUnsupportedError(entry.streamId, hello.role, 'it is a sink stream (Spark writes to it)');
       await conn.sendJson(FrameType.OK, roles);
       await serveSource(conn, source);
       return;
     }
     const sink = entry.sink;
-    if (!sink) throw new RoleNotSupportedError(entry.streamId, hello.role, 'it is a source stream (Spark reads from it)');
+    if (!sink) throw new RoleUnsupportedError(entry.streamId, hello.role, 'it is a source stream (Spark reads from it)');
     await conn.sendJson(FrameType.OK, roles);
     if (hello.role === 'write') await serveWrite(conn, entry, sink, hello);
     else if (hello.role === 'driver-write') await serveDriverWrite(conn, entry, sink, hello);
@@ -253,6 +251,6 @@ export class BridgeEndpoint {
   #asDrlsError(err: unknown, entry: StreamEntry | undefined): DrlsError {
     if (err instanceof DrlsError) return err;
     if (entry) return new TargetFailedError(entry.streamId, 'a stream target', err);
-    return new ProtocolError(err instanceof Error ? err.message : String(err), { cause: err });
+    return new ProtocolError(errorMessage(err), { cause: err });
   }
 }

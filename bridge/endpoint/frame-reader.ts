@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { Socket } from 'node:net';
 import { HEADER_BYTES, frameTypeName, isFrameType, type Frame, type FrameType } from './frame.js';
-import { ProtocolError } from './errors.js';
+import { ProtocolError } from '../../runtime/base/index.js';
 
 /** Marks a reader whose socket is attached afterwards, by {@link FrameReader.adopt}. */
 const UNATTACHED = Symbol('unattached');

@@ -11,7 +11,7 @@ export {
   EndpointStartError,
   ProtocolError,
   ProtocolVersionError,
-  RoleNotSupportedError,
-  StreamAlreadyRegisteredError,
+  RoleUnsupportedError,
+  StreamRegisteredError,
   TargetFailedError,
-} from './errors.js';
+} from '../../runtime/base/index.js';

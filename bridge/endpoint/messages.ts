@@ -1,5 +1,5 @@
 import { decodeJson, frameTypeName, FrameType, type Frame } from './frame.js';
-import { ProtocolError } from './errors.js';
+import { ProtocolError } from '../../runtime/base/index.js';
 import type { CommittedPartition } from './targets.js';
 
 /** Validated control payloads: everything past this file is typed, nothing trusts raw JSON. */

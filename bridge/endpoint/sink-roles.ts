@@ -1,5 +1,5 @@
 import { FrameType, type Frame } from './frame.js';
-import { ProtocolError } from './errors.js';
+import { ProtocolError } from '../../runtime/base/index.js';
 import { checkIpc, count, expectType, json, parseCommit, parseWriter, type Hello } from './messages.js';
 import type { Connection } from './connection.js';
 import type { StreamEntry } from './stream-entry.js';

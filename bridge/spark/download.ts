@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { SparkSetupError } from './errors.js';
+import { SparkSetupFailedError, errorMessage } from '../../runtime/base/index.js';
 
 export type Log = (line: string) => void;
 
@@ -19,15 +19,15 @@ export async function get(url: string, headers: Record<string, string> = {}): Pr
     throw unreachable(url, err);
   }
   if (!res.ok) {
-    throw new SparkSetupError(`GET ${url} answered HTTP ${res.status} ${res.statusText}`);
+    throw new SparkSetupFailedError(`GET ${url} answered HTTP ${res.status} ${res.statusText}`);
   }
   return res;
 }
 
-function unreachable(url: string, err: unknown): SparkSetupError {
+function unreachable(url: string, err: unknown): SparkSetupFailedError {
   const host = new URL(url).host;
   const why = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
-  return new SparkSetupError(
+  return new SparkSetupFailedError(
     `cannot reach ${host} (${why}). Spark is downloaded once from ${host}; check the network ` +
       `or proxy (HTTPS_PROXY), or point DRLS_CACHE_DIR at a cache that already holds it, then run ` +
       `\`npm run setup\` again.`,
@@ -45,7 +45,7 @@ export async function download(
   opts: { label: string; sha256: string; sink: Writable; log: Log; size?: number },
 ): Promise<void> {
   const res = await get(url);
-  if (!res.body) throw new SparkSetupError(`GET ${url} returned no body`);
+  if (!res.body) throw new SparkSetupFailedError(`GET ${url} returned no body`);
   const total = Number(res.headers.get('content-length')) || opts.size || 0;
   const hash = createHash('sha256');
   const started = Date.now();
@@ -56,7 +56,7 @@ export async function download(
   const armStall = (): void => {
     clearTimeout(stall);
     stall = setTimeout(
-      () => body.destroy(new SparkSetupError(`download of ${opts.label} stalled: no data for ${STALL_MS / 1000} s`)),
+      () => body.destroy(new SparkSetupFailedError(`download of ${opts.label} stalled: no data for ${STALL_MS / 1000} s`)),
       STALL_MS,
     );
   };
@@ -82,14 +82,14 @@ export async function download(
   try {
     await pipeline(body, tap, opts.sink);
   } catch (err) {
-    if (err instanceof SparkSetupError) throw err;
-    throw new SparkSetupError(`download of ${opts.label} from ${url} failed: ${describe(err)}`, { cause: err });
+    if (err instanceof SparkSetupFailedError) throw err;
+    throw new SparkSetupFailedError(`download of ${opts.label} from ${url} failed: ${errorMessage(err)}`, { cause: err });
   } finally {
     clearTimeout(stall);
   }
   const digest = hash.digest('hex');
   if (digest !== opts.sha256) {
-    throw new SparkSetupError(
+    throw new SparkSetupFailedError(
       `${opts.label} from ${url} has SHA-256 ${digest}, expected ${opts.sha256}; the download is corrupt or was tampered with`,
     );
   }
@@ -99,6 +99,3 @@ function mb(n: number): string {
   return (n / 1e6).toFixed(0);
 }
 
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -3,5 +3,5 @@ export { initSpark, stopSpark, localServer } from './init.js';
 export type { InitSparkOptions } from './options.js';
 export { ensureSpark, sparkHome, cacheRoot, type SparkInstall } from './setup.js';
 export { LocalSparkServer, type LocalServerOptions } from './server.js';
-export { SparkSetupError, SparkStartError, IcebergUnavailableError } from './errors.js';
+export { SparkSetupFailedError, SparkStartFailedError, IcebergUnavailableError } from '../../runtime/base/index.js';
 export { SPARK_VERSION } from './version.js';

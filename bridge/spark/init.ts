@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseRemote } from '../connect/remote.js';
 import { SparkSession } from '../connect/session.js';
-import { IcebergUnavailableError } from './errors.js';
+import { IcebergUnavailableError } from '../../runtime/base/index.js';
 import { validateOptions, type InitSparkOptions, type ValidOptions } from './options.js';
 import { LocalSparkServer } from './server.js';
 import { ensureSpark } from './setup.js';

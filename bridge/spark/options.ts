@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError } from '../../runtime/base/index.js';
 
 /** Options of initSpark, after the seed's `init_spark`. */
 export interface InitSparkOptions {

@@ -3,7 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:f
 import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { SparkStartError } from './errors.js';
+import { SparkStartFailedError } from '../../runtime/base/index.js';
 import { javaBinary } from './java.js';
 import { cacheRoot, type SparkInstall } from './setup.js';
 import { WATCHDOG_SCRIPT } from './watchdog.js';
@@ -109,9 +109,9 @@ export class LocalSparkServer {
     const pidPipe = child.stdio[3] as Readable;
     (pidPipe as unknown as Socket).unref();
 
-    const fail = (reason: string): SparkStartError => {
+    const fail = (reason: string): SparkStartFailedError => {
       killGroup(child, 'SIGKILL');
-      return new SparkStartError(reason, logFile, tail(logFile, 30));
+      return new SparkStartFailedError(reason, logFile, tail(logFile, 30));
     };
     let exitCode: number | null | undefined;
     child.once('exit', (code, signal) => {

@@ -1,5 +1,5 @@
 // `node --import tsx bridge/spark/setup-cli.ts`: sets up the pinned Spark (see setup.ts) and exits.
-import { DrlsError } from '../../errors.js';
+import { errorMessage, DrlsError } from '../../runtime/base/index.js';
 import { ensureSpark } from './setup.js';
 
 const log = (line: string): void => {
@@ -10,6 +10,6 @@ try {
   await ensureSpark({ log });
 } catch (err) {
   const code = err instanceof DrlsError ? ` (${err.code})` : '';
-  log(`Spark set-up failed${code}: ${err instanceof Error ? err.message : String(err)}`);
+  log(`Spark set-up failed${code}: ${errorMessage(err)}`);
   process.exit(1);
 }

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { download, get, type Log } from './download.js';
-import { SparkSetupError } from './errors.js';
+import { errorMessage, SparkSetupFailedError } from '../../runtime/base/index.js';
 import { checkJava } from './java.js';
 import { tarExtractor } from './tar.js';
 import { CONNECT_JAR, ICEBERG_RUNTIME, PYSPARK_SDIST, SPARK_VERSION } from './version.js';
@@ -65,7 +65,7 @@ async function installSpark(home: string, log: Log): Promise<void> {
     await Promise.all([download(url, { label: PYSPARK_SDIST.filename, sha256: PYSPARK_SDIST.sha256, sink, log }), unpacked]);
     const connectJar = join(jarsDir, CONNECT_JAR);
     if (!existsSync(connectJar)) {
-      throw new SparkSetupError(`${PYSPARK_SDIST.filename} did not contain deps/jars/${CONNECT_JAR}`);
+      throw new SparkSetupFailedError(`${PYSPARK_SDIST.filename} did not contain deps/jars/${CONNECT_JAR}`);
     }
     log(`  unpacked ${tar.written.length} jars`);
     extractProtos(connectJar, join(staging, 'protos'));
@@ -84,7 +84,7 @@ async function resolveSdistUrl(): Promise<string> {
   const res = await get(PYSPARK_SDIST.index, { Accept: 'application/vnd.pypi.simple.v1+json' });
   const index = (await res.json()) as { files?: { filename?: string; url?: string }[] };
   const file = index.files?.find((f) => f.filename === PYSPARK_SDIST.filename);
-  if (!file?.url) throw new SparkSetupError(`${PYSPARK_SDIST.index} does not list ${PYSPARK_SDIST.filename}`);
+  if (!file?.url) throw new SparkSetupFailedError(`${PYSPARK_SDIST.index} does not list ${PYSPARK_SDIST.filename}`);
   return new URL(file.url, PYSPARK_SDIST.index).toString();
 }
 
@@ -100,7 +100,7 @@ function extractProtos(connectJar: string, protosDir: string): void {
     writeFileSync(dest, data);
   }
   if (!existsSync(join(protosDir, 'spark', 'connect', 'base.proto'))) {
-    throw new SparkSetupError(`${basename(connectJar)} holds no spark/connect/base.proto`);
+    throw new SparkSetupFailedError(`${basename(connectJar)} holds no spark/connect/base.proto`);
   }
 }
 
@@ -122,7 +122,7 @@ async function ensureIceberg(home: string, log: Log): Promise<string | null> {
     renameSync(tmp, jar);
     return jar;
   } catch (err) {
-    log(`warning: the Iceberg runtime is unavailable (${err instanceof Error ? err.message : String(err)}); Iceberg catalogs will not work until set-up succeeds`);
+    log(`warning: the Iceberg runtime is unavailable (${errorMessage(err)}); Iceberg catalogs will not work until set-up succeeds`);
     return null;
   } finally {
     rmSync(tmp, { force: true });

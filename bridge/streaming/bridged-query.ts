@@ -1,4 +1,4 @@
-import { describe } from '../../errors.js';
+import { errorMessage } from '../../runtime/base/index.js';
 import type { StreamCoordinator } from '../../actors/stream-coordinator.js';
 import type { StreamingQuery, StreamingQueryException, StreamingQueryProgress, StreamingQueryStatus } from '../connect/index.js';
 
@@ -25,7 +25,7 @@ export function watchQuery(query: StreamingQuery, coordinator: StreamCoordinator
       } catch (err) {
         if (stopped) return;
         await onEnded?.().catch(() => undefined);
-        await coordinator.fail(new Error(`Spark query ${query.id} failed: ${describe(err)}`, { cause: err })).catch(() => undefined);
+        await coordinator.fail(new Error(`Spark query ${query.id} failed: ${errorMessage(err)}`, { cause: err })).catch(() => undefined);
         return;
       }
     }

@@ -1,5 +1,5 @@
 import { tableFromIPC, type RecordBatch } from 'apache-arrow';
-import { describe } from '../../errors.js';
+import { errorMessage } from '../../runtime/base/index.js';
 import type { StreamCoordinator } from '../../actors/stream-coordinator.js';
 import { ProtocolError, type CommitResult, type CommittedPartition, type SinkTarget } from '../endpoint/index.js';
 
@@ -97,6 +97,6 @@ function decode(ipc: Uint8Array): RecordBatch[] {
   try {
     return tableFromIPC(ipc).batches;
   } catch (err) {
-    throw new ProtocolError(`DATA payload is not a readable Arrow IPC stream: ${describe(err)}`, { cause: err });
+    throw new ProtocolError(`DATA payload is not a readable Arrow IPC stream: ${errorMessage(err)}`, { cause: err });
   }
 }

@@ -1,5 +1,5 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
-import { StreamFailedError } from '../../errors.js';
+import { StreamFailedError } from '../../runtime/base/index.js';
 import type { StreamCoordinator } from '../../actors/stream-coordinator.js';
 import type { RegisterResult } from '../../actors/stream-coordinator-protocol.js';
 import type { LatestBatch, SourcePayload, SourceTarget } from '../endpoint/index.js';

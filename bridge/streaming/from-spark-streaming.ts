@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError } from '../../runtime/base/index.js';
 import { StreamCoordinator } from '../../actors/stream-coordinator.js';
 import type { StreamingIterator } from '../../actors/streaming-iterator.js';
 import type { DataFrame } from '../connect/index.js';

@@ -1,5 +1,4 @@
-import { InvalidArgumentError } from '../../errors.js';
-import { checkIntegerInRange, checkPositive } from '../../actors/options.js';
+import { InvalidArgumentError, checkIntegerInRange, checkPositive } from '../../runtime/base/index.js';
 import { JvmBridge } from '../../actors/jvm-bridge.js';
 import type { ActorRuntime } from '../../runtime/index.js';
 import type { DataStreamWriter, OutputMode, Trigger } from '../connect/index.js';

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { StreamFailedError, TimeoutError } from '../../errors.js';
+import { StreamFailedError, TimeoutError } from '../../runtime/base/index.js';
 import type { StreamCoordinator } from '../../actors/stream-coordinator.js';
 import type { SparkSession, StreamingQuery } from '../connect/index.js';
 

@@ -1,5 +1,5 @@
 import type { Schema } from 'apache-arrow';
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError } from '../../runtime/base/index.js';
 import { StreamCoordinator } from '../../actors/stream-coordinator.js';
 import { Producer, type ArrowSource } from '../../actors/producer.js';
 import type { DataFrame, OptionValue, SparkSession, StreamingQuery } from '../connect/index.js';

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { tableFromArrays } from 'apache-arrow';
 import { ActorRuntime } from '../../runtime/index.js';
 import { Producer, StreamCoordinator } from '../../streaming.js';
-import type { DrlsError } from '../../errors.js';
+import type { DrlsError } from '../../runtime/base/index.js';
 import { intBatch, turn, xs } from '../support/arrow.js';
 
 const test = suite<{ rt: ActorRuntime }>('producer and iterator');

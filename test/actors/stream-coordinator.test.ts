@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { tableFromArrays } from 'apache-arrow';
 import { ActorRuntime } from '../../runtime/index.js';
 import { StreamCoordinator } from '../../actors/index.js';
-import type { DrlsError } from '../../errors.js';
+import type { DrlsError } from '../../runtime/base/index.js';
 import { bytesBatch, intBatch, turn, xs } from '../support/arrow.js';
 
 const test = suite<{ rt: ActorRuntime; n: number }>('stream coordinator');

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ActorRuntime, type Behavior, type Reply } from '../../runtime/index.js';
-import { DrlsError } from '../../errors.js';
+import { DrlsError } from '../../runtime/base/index.js';
 
 type CounterMsg =
   | { type: 'add'; n: number }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { ActorRuntime } from '../../runtime/index.js';
 import { StreamCoordinator, type StreamingIterator } from '../../actors/index.js';
 import { assignPartitions, createPartitionedIterators, runPartitioned, packBatches, unpackBatches } from '../../workers/index.js';
-import { WorkerTaskError, type DrlsError } from '../../errors.js';
+import { WorkerFailedError, type DrlsError } from '../../runtime/base/index.js';
 import { intBatch, xs } from '../support/arrow.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -143,10 +143,10 @@ test('a throwing worker surfaces with its batch id and partition; nothing hangs'
   await run.then(
     () => assert.unreachable(),
     (err: DrlsError) => {
-      assert.instance(err, WorkerTaskError);
+      assert.instance(err, WorkerFailedError);
       assert.is(err.code, 'DRLS_WORKER_FAILED');
-      assert.is((err as WorkerTaskError).batchId, 2);
-      assert.is((err as WorkerTaskError).partition, 1);
+      assert.is((err as WorkerFailedError).batchId, 2);
+      assert.is((err as WorkerFailedError).partition, 1);
       assert.match(err.message, 'bad row in batch');
     },
   );

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { JvmBridge } from '../../../actors/jvm-bridge.js';
 import { ActorRuntime } from '../../../runtime/index.js';
-import type { DrlsError } from '../../../errors.js';
+import type { DrlsError } from '../../../runtime/base/index.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BridgeEndpoint, type EndpointOptions } from '../../../bridge/endpoint/index.js';

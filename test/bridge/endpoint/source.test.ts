@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tableFromArrays, tableFromIPC, type Schema, type Table } from 'apache-arrow';
-import { BatchCollectedError } from '../../../errors.js';
+import { BatchCollectedError } from '../../../runtime/base/index.js';
 import { FrameType, type LatestBatch, type SourcePayload, type SourceTarget } from '../../../bridge/endpoint/index.js';
 import { TestClient, startEndpoint } from './helpers.js';
 

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ensureSpark, LocalSparkServer, SparkStartError } from '../../../bridge/spark/index.js';
+import { ensureSpark, LocalSparkServer, SparkStartFailedError } from '../../../bridge/spark/index.js';
 import { scratchDir } from '../../support/scratch.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/spark-child.ts', import.meta.url));
@@ -70,10 +70,10 @@ test('a failed start is a typed error with the log\'s last lines', async () => {
     await LocalSparkServer.start({ install, confs: {}, driverMemory: '1k' });
     assert.unreachable('the server started');
   } catch (err) {
-    assert.instance(err, SparkStartError);
-    assert.is((err as SparkStartError).code, 'DRLS_SPARK_START_FAILED');
+    assert.instance(err, SparkStartFailedError);
+    assert.is((err as SparkStartFailedError).code, 'DRLS_SPARK_START_FAILED');
     assert.match((err as Error).message, 'java exited');
-    assert.match((err as SparkStartError).logTail, /heap/i);
+    assert.match((err as SparkStartFailedError).logTail, /heap/i);
   }
 });
 

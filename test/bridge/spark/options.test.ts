@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { InvalidArgumentError } from '../../../errors.js';
+import { InvalidArgumentError } from '../../../runtime/base/index.js';
 import { InvalidRemoteError } from '../../../bridge/connect/index.js';
 import { initSpark } from '../../../bridge/spark/index.js';
 

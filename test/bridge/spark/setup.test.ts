@@ -6,7 +6,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ensureSpark, SparkSetupError, SPARK_VERSION } from '../../../bridge/spark/index.js';
+import { ensureSpark, SparkSetupFailedError, SPARK_VERSION } from '../../../bridge/spark/index.js';
 import { download } from '../../../bridge/spark/download.js';
 import { tarExtractor } from '../../../bridge/spark/tar.js';
 
@@ -29,8 +29,8 @@ test('a missing Java is a clear message saying what to do', async () => {
     await ensureSpark();
     assert.unreachable('set-up passed without Java');
   } catch (err) {
-    assert.instance(err, SparkSetupError);
-    assert.is((err as SparkSetupError).code, 'DRLS_SPARK_SETUP_FAILED');
+    assert.instance(err, SparkSetupFailedError);
+    assert.is((err as SparkSetupFailedError).code, 'DRLS_SPARK_SETUP_FAILED');
     assert.match((err as Error).message, 'Java was not found');
     assert.match((err as Error).message, 'install a JDK 17+');
   } finally {
@@ -44,7 +44,7 @@ test('an unreachable registry is a clear message saying what to do', async () =>
     await download('http://127.0.0.1:1/pyspark.tar.gz', { label: 'x', sha256: '', sink: new PassThrough(), log: () => {} });
     assert.unreachable('downloaded from nowhere');
   } catch (err) {
-    assert.instance(err, SparkSetupError);
+    assert.instance(err, SparkSetupFailedError);
     assert.match((err as Error).message, 'cannot reach 127.0.0.1:1');
     assert.match((err as Error).message, 'npm run setup');
   }

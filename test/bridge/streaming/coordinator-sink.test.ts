@@ -4,7 +4,7 @@ import { Table, tableToIPC } from 'apache-arrow';
 import { ActorRuntime } from '../../../runtime/index.js';
 import { StreamCoordinator } from '../../../streaming.js';
 import { CoordinatorSink } from '../../../bridge/streaming/coordinator-sink.js';
-import type { DrlsError } from '../../../errors.js';
+import type { DrlsError } from '../../../runtime/base/index.js';
 import { intBatch, xs } from '../../support/arrow.js';
 
 const test = suite<{ rt: ActorRuntime }>('CoordinatorSink (the forward path’s staging)');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
 import { fromSparkStreaming, createPartitionedIterators, JvmBridge, type StreamingIterator } from '../../../streaming.js';
-import type { DrlsError } from '../../../errors.js';
+import type { DrlsError } from '../../../runtime/base/index.js';
 import { getSpark } from '../../support/spark.js';
 import { scratchDir } from '../../support/scratch.js';
 

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Table, makeVector, tableFromArrays, vectorFromArray, Utf8 } from 'apache-arrow';
 import { StreamCoordinator, toSparkStreaming } from '../../../streaming.js';
-import type { DrlsError } from '../../../errors.js';
+import type { DrlsError } from '../../../runtime/base/index.js';
 import { getSpark } from '../../support/spark.js';
 
 const test = suite('toSparkStreaming (real Spark)');

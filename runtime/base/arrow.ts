@@ -1,5 +1,5 @@
 import { RecordBatch, Table, type Data, type Schema } from 'apache-arrow';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from './errors.js';
 
 /** What a producer may hand the coordinator for one partition entry. */
 export type BatchInput = RecordBatch | Table | readonly RecordBatch[];
