@@ -1,6 +1,7 @@
 /**
- * drls: the named-actor runtime and the local Spark.
- * Streaming lives in `drls/streaming`, monitoring in `drls/streaming/monitor`.
+ * drls: the named-actor runtime, Spark (the local server, the Spark Connect client's types)
+ * and every error class. Streaming lives in `drls/streaming`, monitoring in
+ * `drls/streaming/monitor`. This file only re-exports.
  */
 export {
   ActorRuntime,
@@ -12,13 +13,14 @@ export {
   getActor,
   getOrCreate,
   listActors,
-  killActor,
+  stopActor,
   onActorError,
 } from './runtime/index.js';
 export type {
   ActorContext,
   ActorErrorEvent,
   ActorErrorListener,
+  ActorRuntimeOptions,
   AskOptions,
   AskableType,
   Behavior,
@@ -30,5 +32,28 @@ export type {
   SpawnOptions,
   SupervisionPolicy,
 } from './runtime/index.js';
-export { initSpark, stopSpark, SPARK_VERSION, type InitSparkOptions } from './bridge/spark/index.js';
-export * from './runtime/base/index.js';
+export type { Clock } from './runtime/base/index.js';
+export { initSpark, stopSpark, connectorJarPath, SPARK_VERSION, type InitSparkOptions } from './bridge/spark/index.js';
+// The Spark Connect client: made by a session, never constructed directly, so types only.
+export type {
+  SparkSession,
+  DataFrame,
+  DataFrameReader,
+  DataStreamReader,
+  DataFrameWriter,
+  DataStreamWriter,
+  StreamingQuery,
+  StreamingQueryManager,
+  RuntimeConfig,
+  OutputMode,
+  Trigger,
+  WriteMode,
+  OptionValue,
+  StructType,
+  StructField,
+  StreamingQueryStatus,
+  StreamingQueryProgress,
+  StreamingQueryException,
+} from './bridge/connect/index.js';
+export * from './runtime/base/errors.js';
+export { ERROR_CODES, type ErrorCode } from './runtime/base/error-codes.js';

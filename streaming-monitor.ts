@@ -1,11 +1,2 @@
 /** drls/streaming/monitor: the stats line and Prometheus metrics. */
-export {
-  printStats,
-  formatStatsLine,
-  serveMetrics,
-  metricsRegistry,
-  type PrintStatsOptions,
-  type StatsPrinter,
-  type ServeMetricsOptions,
-  type MetricsServer,
-} from './actors/index.js';
+export * from './actors/monitor/index.js';

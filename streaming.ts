@@ -1,30 +1,31 @@
-/** drls/streaming: the coordinator, iterators, producers and partitioned consumers. */
+/**
+ * drls/streaming: the coordinator, iterators and producers, partitioned consumers on worker
+ * threads, and the two bridge directions between Spark and Node. This file only re-exports.
+ */
 export {
   StreamCoordinator,
   StreamingIterator,
   Producer,
-  batchByteLength,
   DEFAULT_MAX_BUFFERED_BATCHES,
   DEFAULT_MAX_BUFFERED_BYTES,
+  type ArrowChunk,
+  type ArrowSource,
+  type ConsumerOptions,
+  type CoordinatorStats,
+  type MicroBatch,
+  type PartitionEntry,
+  type PartitionSelector,
+  type ProducerOptions,
+  type ProducerStatus,
+  type PublishOptions,
+  type PullManyResult,
+  type PullResult,
+  type RegisterResult,
+  type StreamBatch,
+  type StreamCoordinatorOptions,
+  type StreamingIteratorOptions,
 } from './actors/index.js';
-export type {
-  ArrowChunk,
-  ArrowSource,
-  BatchInput,
-  CoordinatorStats,
-  MicroBatch,
-  PartitionEntry,
-  PartitionSelector,
-  ProducerOptions,
-  ProducerStatus,
-  PullManyResult,
-  PullResult,
-  RegisterOptions,
-  RegisterResult,
-  StreamBatch,
-  StreamCoordinatorOptions,
-  StreamingIteratorOptions,
-} from './actors/index.js';
+export { batchByteLength, type BatchInput } from './runtime/base/index.js';
 export {
   createPartitionedIterators,
   assignPartitions,
@@ -35,17 +36,4 @@ export {
   type RunSummary,
   type TransferMode,
 } from './workers/index.js';
-export {
-  fromSparkStreaming,
-  toSparkStreaming,
-  BridgedStreamingQuery,
-  type FromSparkStreamingOptions,
-  type ForwardStream,
-  type ToSparkStreamingOptions,
-  type ReverseStream,
-  type ReverseStreamHandle,
-  type EndpointAddressOptions,
-} from './bridge/streaming/index.js';
-export { JvmBridge, type JvmBridgeOptions } from './actors/jvm-bridge.js';
-// The endpoint's errors, for `instanceof` (each also has a stable `code`).
-export * from './runtime/base/index.js';
+export * from './bridge/streaming/index.js';

@@ -1,52 +1,48 @@
-import { BridgeEndpoint, type EndpointOptions, type RegisterOptions, type StreamRegistration } from '../bridge/endpoint/index.js';
-import { runtime as defaultRuntime, type ActorHandle, type ActorRuntime, type Reply } from '../runtime/index.js';
+import type { ActorHandle, ActorRuntime, Reply } from '../runtime/index.js';
 
 /** The name of the JVM-bridge actor in its runtime. */
 export const JVM_BRIDGE_ACTOR = 'drls_jvm_bridge';
 
-type BridgeMessage =
-  | { type: 'register'; streamId: string; options: RegisterOptions; reply: Reply<StreamRegistration> }
+/**
+ * What the JVM-bridge actor owns: the endpoint Spark's connector talks to. The actor is
+ * given a way to start one (bridge/streaming passes the wire endpoint), so this layer
+ * depends on nothing above it.
+ */
+export interface BridgedEndpoint<Options, Registration> {
+  readonly host: string;
+  readonly port: number;
+  register(streamId: string, options: Options): Registration;
+  unregister(streamId: string): void;
+  close(): Promise<void>;
+}
+
+type BridgeMessage<O, R> =
+  | { type: 'register'; streamId: string; options: O; reply: Reply<R> }
   | { type: 'unregister'; streamId: string; reply: Reply<void> }
   | { type: 'address'; reply: Reply<{ host: string; port: number }> };
 
-interface BridgeState {
-  readonly endpoint: Promise<BridgeEndpoint>;
-}
-
-export interface JvmBridgeOptions extends EndpointOptions {
-  runtime?: ActorRuntime;
-}
-
-/** Bridges whose endpoint could not start: the next get() replaces them instead of reusing them. */
-const failedBridges = new WeakSet<ActorHandle<BridgeMessage>>();
+// One bridge per runtime, so separate runtimes never share an endpoint or its failure.
+const bridges = new WeakMap<ActorRuntime, JvmBridge<unknown, unknown>>();
 
 /**
- * The JVM-bridge actor: owns the TCP endpoint the drls connector in Spark talks to (on
- * 127.0.0.1 and a free port by default) and routes each stream's connections to the
- * targets registered for it. One per runtime, started on first use.
+ * The JVM-bridge actor: owns the endpoint the drls connector in Spark talks to and routes
+ * each stream's registration to it. One per runtime, started on first use; a bridge whose
+ * endpoint failed to start is replaced by the next `get()`, with that call's options.
  */
-export class JvmBridge {
-  readonly #actor: ActorHandle<BridgeMessage>;
+export class JvmBridge<O, R> {
+  readonly #runtime: ActorRuntime;
+  readonly #actor: ActorHandle<BridgeMessage<O, R>>;
+  #failed = false;
 
-  private constructor(actor: ActorHandle<BridgeMessage>) {
-    this.#actor = actor;
-  }
-
-  /** The runtime's bridge, started with `options` if it is not running yet. */
-  static get(options: JvmBridgeOptions = {}): JvmBridge {
-    const { runtime, ...endpointOptions } = options;
-    const rt = runtime ?? defaultRuntime();
-    // A bridge whose endpoint failed to start keeps answering with that error; the next get()
-    // starts afresh, with its own options, instead of repeating the failure for ever.
-    if (rt.has(JVM_BRIDGE_ACTOR) && failedBridges.has(rt.getActor<BridgeMessage>(JVM_BRIDGE_ACTOR))) rt.kill(JVM_BRIDGE_ACTOR);
-    let self: ActorHandle<BridgeMessage> | undefined;
-    const actor = rt.getOrCreate<BridgeMessage, BridgeState>(
+  private constructor(runtime: ActorRuntime, start: () => Promise<BridgedEndpoint<O, R>>) {
+    this.#runtime = runtime;
+    this.#actor = runtime.spawn<BridgeMessage<O, R>, { endpoint: Promise<BridgedEndpoint<O, R>> }>(
       JVM_BRIDGE_ACTOR,
-      () => ({
+      {
         init: () => {
-          const endpoint = BridgeEndpoint.start(endpointOptions);
-          // Reported to every ask below. (The listen fails asynchronously: `self` is set by then.)
-          endpoint.catch(() => self && failedBridges.add(self));
+          const endpoint = start();
+          // Reported to every ask below; the next get() starts afresh.
+          endpoint.catch(() => (this.#failed = true));
           return { endpoint };
         },
         async receive(state, msg) {
@@ -72,15 +68,23 @@ export class JvmBridge {
         stopped(state) {
           void state.endpoint.then((e) => e.close(), () => undefined);
         },
-      }),
+      },
       { supervision: 'resume' },
     );
-    self = actor;
-    return new JvmBridge(actor);
   }
 
-  /** Accept connections for `streamId`; the registration says which options the connector needs. */
-  register(streamId: string, options: RegisterOptions): Promise<StreamRegistration> {
+  /** The runtime's bridge; `start` makes its endpoint when the bridge is not running yet. */
+  static get<O, R>(runtime: ActorRuntime, start: () => Promise<BridgedEndpoint<O, R>>): JvmBridge<O, R> {
+    const current = bridges.get(runtime) as JvmBridge<O, R> | undefined;
+    if (current && current.#actor.alive && !current.#failed) return current;
+    if (current && current.#actor.alive) runtime.stop(JVM_BRIDGE_ACTOR);
+    const bridge = new JvmBridge<O, R>(runtime, start);
+    bridges.set(runtime, bridge as JvmBridge<unknown, unknown>);
+    return bridge;
+  }
+
+  /** Accept connections for `streamId`. */
+  register(streamId: string, options: O): Promise<R> {
     return this.#actor.ask({ type: 'register', streamId, options });
   }
 
@@ -90,5 +94,10 @@ export class JvmBridge {
 
   address(): Promise<{ host: string; port: number }> {
     return this.#actor.ask({ type: 'address' });
+  }
+
+  /** Stop the bridge and close its endpoint (every stream's connections). */
+  stop(): void {
+    if (this.#actor.alive) this.#runtime.stop(JVM_BRIDGE_ACTOR);
   }
 }

@@ -1,7 +1,7 @@
 import type { RecordBatch, Table } from 'apache-arrow';
 import { ActorStoppedError, InvalidArgumentError, errorMessage } from '../runtime/base/index.js';
-import { runtime as defaultRuntime, type ActorHandle, type ActorRuntime, type Reply } from '../runtime/index.js';
-import type { StreamCoordinator } from './stream-coordinator.js';
+import { type ActorHandle, type ActorRuntime, type Reply } from '../runtime/index.js';
+import { coordinatorRuntime, type StreamCoordinator } from './stream-coordinator.js';
 
 export type ArrowChunk = Table | RecordBatch;
 
@@ -28,6 +28,7 @@ type ProducerMessage =
 export interface ProducerOptions {
   /** Actor name; default `stream_producer_<streamId>`. */
   name?: string;
+  /** Default: the coordinator's runtime. */
   runtime?: ActorRuntime;
   /** Complete the stream when the source ends (default true). */
   completeOnEnd?: boolean;
@@ -53,7 +54,7 @@ export class Producer {
   static start(source: ArrowSource, coordinator: StreamCoordinator, options: ProducerOptions = {}): Producer {
     const next = chunkReader(source);
     const name = options.name ?? `stream_producer_${coordinator.streamId}`;
-    const rt = options.runtime ?? defaultRuntime();
+    const rt = options.runtime ?? coordinatorRuntime(coordinator);
     const state = { running: true, published: 0, rows: 0, error: null as Error | null };
     let finish!: () => void;
     const stopSignal = new Promise<void>((resolve) => (finish = resolve));
@@ -101,7 +102,7 @@ export class Producer {
         throw error;
       } finally {
         state.running = false;
-        rt.kill(name);
+        rt.stop(name);
       }
     };
     const done = loop();

@@ -1,5 +1,5 @@
 import type { Schema } from 'apache-arrow';
-import { BatchCollectedError, InvalidArgumentError, SchemaMismatchError, StreamClosedError, StreamFailedError, TimeoutError, batchByteLength, schemaSignature } from '../runtime/base/index.js';
+import { BatchCollectedError, InvalidArgumentError, SchemaMismatchError, StreamClosedError, StreamFailedError, TimeoutError, batchByteLength, schemaSignature, systemClock, type Clock } from '../runtime/base/index.js';
 import type { Reply } from '../runtime/index.js';
 import type {
   CoordinatorStats,
@@ -65,7 +65,7 @@ interface ParkedPull {
   /** How much one answer may carry; SINGLE for `pull`. */
   readonly many: PullLimits;
   readonly since: number;
-  timer: NodeJS.Timeout | undefined;
+  timer: unknown;
 }
 
 interface PendingPublish {
@@ -80,10 +80,8 @@ interface PendingPublish {
 
 interface Waiter<T> {
   readonly reply: Reply<T>;
-  timer: NodeJS.Timeout | undefined;
+  timer: unknown;
 }
-
-const now = (): number => performance.now();
 
 /**
  * The coordinator's state and rules, with no actor around them: the actor feeds it one
@@ -94,6 +92,7 @@ export class StreamBuffer {
   readonly streamId: string;
   readonly #limits: StreamLimits;
   readonly #observer: StreamObserver | undefined;
+  readonly #clock: Clock;
   readonly #batches = new Map<number, MicroBatch>();
   readonly #consumers = new Map<string, Consumer>();
   readonly #pending: PendingPublish[] = [];
@@ -117,10 +116,11 @@ export class StreamBuffer {
   #failure: StreamFailedError | null = null;
   #anonymous = 0;
 
-  constructor(streamId: string, limits: StreamLimits, observer?: StreamObserver) {
+  constructor(streamId: string, limits: StreamLimits, observer?: StreamObserver, clock: Clock = systemClock) {
     this.streamId = streamId;
     this.#limits = limits;
     this.#observer = observer;
+    this.#clock = clock;
   }
 
   // ---- producer side -------------------------------------------------------------
@@ -157,7 +157,7 @@ export class StreamBuffer {
         numBytes += batchByteLength(b);
       }
     }
-    this.#pending.push({ partitions, schema, numRows, numBytes, watermark: request.watermark, since: now(), reply });
+    this.#pending.push({ partitions, schema, numRows, numBytes, watermark: request.watermark, since: this.#clock.now(), reply });
     this.#admit();
   }
 
@@ -222,7 +222,7 @@ export class StreamBuffer {
     this.#settleRegistrations();
   }
 
-  deregister(consumerId: string, registration?: string): void {
+  unregister(consumerId: string, registration?: string): void {
     const consumer = this.#consumers.get(consumerId);
     if (!consumer || (registration !== undefined && consumer.registration !== registration)) return;
     this.#consumers.delete(consumerId);
@@ -251,7 +251,7 @@ export class StreamBuffer {
     }
     // Asking again means the consumer is done with what it took last time.
     consumer.held = undefined;
-    const parked: ParkedPull = { reply, many, since: now(), timer: undefined };
+    const parked: ParkedPull = { reply, many, since: this.#clock.now(), timer: undefined };
     consumer.parked = parked;
     const result = this.#next(consumer, parked);
     if (result) {
@@ -261,7 +261,7 @@ export class StreamBuffer {
     }
     this.#collect();
     if (timeoutMs !== undefined) {
-      parked.timer = setTimeout(() => {
+      parked.timer = this.#clock.setTimeout(() => {
         if (consumer.parked !== parked) return;
         consumer.parked = undefined;
         reply.resolve({ kind: 'timeout' });
@@ -291,7 +291,7 @@ export class StreamBuffer {
   waitForDrain(timeoutMs: number | undefined, reply: Reply<void>): void {
     const waiter: Waiter<void> = { reply, timer: undefined };
     if (timeoutMs !== undefined) {
-      waiter.timer = setTimeout(() => {
+      waiter.timer = this.#clock.setTimeout(() => {
         const i = this.#drains.indexOf(waiter);
         if (i >= 0) this.#drains.splice(i, 1);
         reply.reject(new TimeoutError(`draining stream "${this.streamId}"`, timeoutMs));
@@ -342,7 +342,7 @@ export class StreamBuffer {
     for (const r of this.#reservations.splice(0)) r.reply.reject(error);
     for (const r of this.#registers.splice(0)) r.reply.reject(error);
     for (const c of this.#consumers.values()) this.#answerParked(c, error);
-    for (const d of this.#drains.splice(0)) settleWaiter(d, error);
+    for (const d of this.#drains.splice(0)) this.#settleWaiter(d, error);
   }
 
   // ---- internals -----------------------------------------------------------------
@@ -387,7 +387,7 @@ export class StreamBuffer {
       this.#rowsPublished += p.numRows;
       this.#bytesPublished += p.numBytes;
       if (p.watermark !== null && (this.#watermark === null || p.watermark > this.#watermark)) this.#watermark = p.watermark;
-      this.#observer?.published((now() - p.since) / 1000);
+      this.#observer?.published((this.#clock.now() - p.since) / 1000);
       p.reply.resolve(batchId);
       admitted = true;
     }
@@ -464,9 +464,9 @@ export class StreamBuffer {
     const parked = consumer.parked;
     if (!parked) return;
     consumer.parked = undefined;
-    if (parked.timer) clearTimeout(parked.timer);
+    if (parked.timer !== undefined) this.#clock.clearTimeout(parked.timer);
     if (outcome instanceof Error) return parked.reply.reject(outcome);
-    this.#observer?.pulled((now() - parked.since) / 1000);
+    this.#observer?.pulled((this.#clock.now() - parked.since) / 1000);
     (parked.reply as Reply<PullResult | PullManyResult>).resolve(outcome);
   }
 
@@ -496,19 +496,19 @@ export class StreamBuffer {
   #settleDrains(): void {
     if (this.#drains.length === 0) return;
     if (this.#failure) {
-      for (const d of this.#drains.splice(0)) settleWaiter(d, this.#failure);
+      for (const d of this.#drains.splice(0)) this.#settleWaiter(d, this.#failure);
       return;
     }
     if (this.#batches.size === 0 && this.#pending.length === 0) {
-      for (const d of this.#drains.splice(0)) settleWaiter(d);
+      for (const d of this.#drains.splice(0)) this.#settleWaiter(d);
     }
   }
-}
 
-function settleWaiter(waiter: Waiter<void>, error?: Error): void {
-  if (waiter.timer) clearTimeout(waiter.timer);
-  if (error) waiter.reply.reject(error);
-  else waiter.reply.resolve();
+  #settleWaiter(waiter: Waiter<void>, error?: Error): void {
+    if (waiter.timer !== undefined) this.#clock.clearTimeout(waiter.timer);
+    if (error) waiter.reply.reject(error);
+    else waiter.reply.resolve();
+  }
 }
 
 /** The part of a micro-batch a consumer restricted to some partitions sees; undefined if none. */

@@ -88,7 +88,7 @@ export type CoordinatorMessage =
       registration: string | undefined;
       reply: Reply<RegisterResult>;
     }
-  | { type: 'deregister'; consumerId: string; registration: string | undefined; reply: Reply<void> }
+  | { type: 'unregister'; consumerId: string; registration: string | undefined; reply: Reply<void> }
   | { type: 'pull'; consumerId: string; timeoutMs: number | undefined; reply: Reply<PullResult> }
   | {
       type: 'pullMany';

@@ -1,6 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { errorMessage, ActorNotFoundError, ActorStoppedError, InvalidArgumentError, UnknownStreamError, toRecordBatches, checkNonNegativeInteger, checkPositive, checkTimeout, type BatchInput } from '../runtime/base/index.js';
-import { runtime as defaultRuntime, type ActorHandle, type ActorRuntime, type Behavior } from '../runtime/index.js';
+import {
+  ActorNotFoundError,
+  ActorStoppedError,
+  InvalidArgumentError,
+  StreamFailedError,
+  UnknownStreamError,
+  checkNonEmptyString,
+  checkNonNegativeInteger,
+  checkObject,
+  checkOptionalString,
+  checkPositive,
+  checkTimeout,
+  errorMessage,
+  toRecordBatches,
+  type BatchInput,
+} from '../runtime/base/index.js';
+import { runtime as defaultRuntime, type ActorHandle, type ActorRuntime, type Behavior, type Outgoing } from '../runtime/index.js';
+import { trackStream } from './live-streams.js';
 import { StreamBuffer, type StreamLimits } from './stream-buffer.js';
 import type {
   CoordinatorMessage,
@@ -8,10 +24,10 @@ import type {
   MicroBatch,
   PullManyResult,
   PartitionSelector,
+  PublishRequest,
   PullResult,
   RegisterResult,
 } from './stream-coordinator-protocol.js';
-import { streamObserver, trackStream, untrackStream } from './stream-metrics.js';
 import { StreamingIterator, type StreamingIteratorOptions } from './streaming-iterator.js';
 
 export const DEFAULT_MAX_BUFFERED_BATCHES = 64;
@@ -29,7 +45,12 @@ export interface StreamCoordinatorOptions {
   runtime?: ActorRuntime;
 }
 
-export interface RegisterOptions {
+export interface PublishOptions {
+  /** Event-time watermark of this micro-batch (epoch milliseconds); `latestWatermark()` reports the newest. */
+  watermark?: number;
+}
+
+export interface ConsumerOptions {
   consumerId?: string;
   /**
    * Only these partition entries are delivered: a list of indexes, or `{ modulo, remainder }`
@@ -40,6 +61,10 @@ export interface RegisterOptions {
   /** Resume from this batch id (typed error if it was already collected). */
   startBatchId?: number;
 }
+
+// The actor behind each handle, for the library's own modules (staging, iterators) only.
+let actorOf: (coordinator: StreamCoordinator) => ActorHandle<CoordinatorMessage>;
+let runtimeOf: (coordinator: StreamCoordinator) => ActorRuntime;
 
 /**
  * The stream coordinator: a named actor `stream_coord_<streamId>` that buffers micro-batches
@@ -57,16 +82,21 @@ export class StreamCoordinator {
     this.#runtime = rt;
   }
 
+  static {
+    actorOf = (c) => c.#actor;
+    runtimeOf = (c) => c.#runtime;
+  }
+
   /** Create a coordinator; a taken stream id is a ActorExistsError. */
   static create(options: StreamCoordinatorOptions = {}): StreamCoordinator {
     const { streamId, limits, rt } = checkOptions(options);
-    const actor = rt.spawn(actorName(streamId), coordinatorBehavior(streamId, limits), { supervision: 'resume' });
+    const actor = rt.spawn(actorName(streamId), coordinatorBehavior(streamId, limits, rt), { supervision: 'resume' });
     return new StreamCoordinator(streamId, actor, rt);
   }
 
   /** The coordinator of an existing stream; an unknown id is an UnknownStreamError. */
   static get(streamId: string, options: { runtime?: ActorRuntime } = {}): StreamCoordinator {
-    checkStreamId(streamId);
+    checkNonEmptyString(streamId, 'streamId');
     const rt = options.runtime ?? defaultRuntime();
     try {
       return new StreamCoordinator(streamId, rt.getActor<CoordinatorMessage>(actorName(streamId)), rt);
@@ -79,7 +109,7 @@ export class StreamCoordinator {
   /** The coordinator of `options.streamId`, created with these options if there is none. */
   static getOrCreate(options: StreamCoordinatorOptions & { streamId: string }): StreamCoordinator {
     const { streamId, limits, rt } = checkOptions(options);
-    const actor = rt.getOrCreate(actorName(streamId), () => coordinatorBehavior(streamId, limits), { supervision: 'resume' });
+    const actor = rt.getOrCreate(actorName(streamId), () => coordinatorBehavior(streamId, limits, rt), { supervision: 'resume' });
     return new StreamCoordinator(streamId, actor, rt);
   }
 
@@ -99,46 +129,20 @@ export class StreamCoordinator {
    * RecordBatch, a Table or an array of RecordBatches), or with `{ partitions }` one entry
    * per partition.
    */
-  publish(data: BatchInput, options?: { watermark?: number; reservedBytes?: number }): Promise<number>;
-  publish(data: { partitions: readonly BatchInput[] }, options?: { watermark?: number; reservedBytes?: number }): Promise<number>;
-  publish(
-    data: BatchInput | { partitions: readonly BatchInput[] },
-    options: { watermark?: number; reservedBytes?: number } = {},
-  ): Promise<number> {
-    const entries =
-      data && typeof data === 'object' && 'partitions' in data && Array.isArray((data as { partitions: unknown }).partitions)
-        ? (data as { partitions: readonly BatchInput[] }).partitions.map((p, i) => toRecordBatches(p, `partitions[${i}]`))
-        : [toRecordBatches(data, 'data')];
-    const watermark = options.watermark ?? null;
-    if (watermark !== null && !Number.isFinite(watermark)) {
-      throw new InvalidArgumentError(`options.watermark must be a finite number, got ${String(watermark)}`);
-    }
-    const reservedBytes = options.reservedBytes ?? 0;
-    checkNonNegativeInteger(reservedBytes, 'options.reservedBytes');
-    return this.#actor.ask({ type: 'publish', request: { partitions: entries, watermark, reservedBytes } });
+  publish(data: BatchInput, options?: PublishOptions): Promise<number>;
+  publish(data: { partitions: readonly BatchInput[] }, options?: PublishOptions): Promise<number>;
+  publish(data: BatchInput | { partitions: readonly BatchInput[] }, options: PublishOptions = {}): Promise<number> {
+    return this.#actor.ask({ type: 'publish', request: publishRequest(data, options, 0) });
   }
 
-  /**
-   * Register a consumer; resolves once the stream has its first batch (or ended). With
-   * `registration` (an id of the caller's own), `deregister(consumerId, registration)` removes
-   * this registration only: never another consumer that holds the same consumerId because
-   * this one was refused as a duplicate.
-   */
-  register(options: RegisterOptions = {}, registration?: string): Promise<RegisterResult> {
-    const { consumerId, partitions, startBatchId } = options;
-    if (consumerId !== undefined && (typeof consumerId !== 'string' || consumerId === '')) {
-      throw new InvalidArgumentError(`options.consumerId must be a non-empty string, got ${JSON.stringify(consumerId)}`);
-    }
-    if (partitions !== undefined) checkPartitionSelector(partitions);
-    // Copied: the actor reads it later, and the caller may change or reuse the object meanwhile.
-    const selector: PartitionSelector | undefined =
-      partitions === undefined ? undefined : 'modulo' in partitions ? { modulo: partitions.modulo, remainder: partitions.remainder } : [...partitions];
-    if (startBatchId !== undefined) checkNonNegativeInteger(startBatchId, 'options.startBatchId');
-    return this.#actor.ask({ type: 'register', consumerId, partitions: selector, startBatchId, registration });
+  /** Register a consumer; resolves once the stream has its first batch (or ended). */
+  register(options: ConsumerOptions = {}): Promise<RegisterResult> {
+    return this.#actor.ask(registerMessage(options, undefined));
   }
 
-  deregister(consumerId: string, registration?: string): Promise<void> {
-    return this.#actor.ask({ type: 'deregister', consumerId, registration });
+  /** Remove a consumer; what it held may then be collected. */
+  unregister(consumerId: string): Promise<void> {
+    return this.#actor.ask({ type: 'unregister', consumerId, registration: undefined });
   }
 
   /** The consumer's next micro-batch, `{ kind: 'end' }` at the end, `{ kind: 'timeout' }` after `timeoutMs`. */
@@ -160,22 +164,6 @@ export class StreamCoordinator {
     return this.#actor.ask({ type: 'pullMany', consumerId, maxBatches, maxBytes: maxBytes ?? Infinity, timeoutMs });
   }
 
-  /**
-   * Reserve room for `bytes` of data that is still arriving; pending while the buffer is
-   * full, granted at once while no published batch is buffered (data being staged must be
-   * able to outgrow the limit, or it could never be published). Pass the same count as
-   * `reservedBytes` when publishing it, or `release()` it.
-   */
-  reserve(bytes: number): Promise<void> {
-    checkNonNegativeInteger(bytes, 'bytes');
-    return this.#actor.ask({ type: 'reserve', bytes });
-  }
-
-  release(bytes: number): Promise<void> {
-    checkNonNegativeInteger(bytes, 'bytes');
-    return this.#actor.ask({ type: 'release', bytes });
-  }
-
   /** No more batches will be published; consumers end once they have the rest. */
   complete(): Promise<void> {
     return this.#actor.ask({ type: 'complete' });
@@ -183,7 +171,8 @@ export class StreamCoordinator {
 
   /** Mark the stream failed: every waiting producer and consumer gets the error at once. */
   fail(reason: unknown): Promise<void> {
-    const text = errorMessage(reason);
+    // A stream failure wrapped again keeps its own reason, so messages say each thing once.
+    const text = reason instanceof StreamFailedError ? reason.reason : errorMessage(reason);
     return this.#actor.ask({ type: 'fail', reason: text, cause: reason });
   }
 
@@ -224,8 +213,8 @@ export class StreamCoordinator {
   }
 
   /** Stop the coordinator actor and free its buffer; waiting callers get ActorStoppedError. */
-  remove(): void {
-    if (this.#actor.alive) this.#runtime.kill(this.#actor.name);
+  stop(): void {
+    if (this.#actor.alive) this.#runtime.stop(this.#actor.name);
   }
 }
 
@@ -233,16 +222,10 @@ function actorName(streamId: string): string {
   return `${ACTOR_PREFIX}${streamId}`;
 }
 
-function checkStreamId(streamId: unknown): asserts streamId is string {
-  if (typeof streamId !== 'string' || streamId.length === 0) {
-    throw new InvalidArgumentError(`streamId must be a non-empty string, got ${JSON.stringify(streamId)}`);
-  }
-}
-
 function checkOptions(options: StreamCoordinatorOptions): { streamId: string; limits: StreamLimits; rt: ActorRuntime } {
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options must be an object');
+  checkObject(options, 'options');
   const streamId = options.streamId ?? randomUUID();
-  checkStreamId(streamId);
+  checkNonEmptyString(streamId, 'options.streamId');
   const maxBufferedBatches = options.maxBufferedBatches ?? DEFAULT_MAX_BUFFERED_BATCHES;
   const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
   checkPositive(maxBufferedBatches, 'options.maxBufferedBatches', { integer: true });
@@ -251,14 +234,20 @@ function checkOptions(options: StreamCoordinatorOptions): { streamId: string; li
   return { streamId, limits: { maxBufferedBatches, maxBufferedBytes }, rt };
 }
 
-function coordinatorBehavior(streamId: string, limits: StreamLimits): Behavior<CoordinatorMessage, StreamBuffer> {
+interface CoordinatorState {
+  readonly buffer: StreamBuffer;
+  readonly untrack: () => void;
+}
+
+function coordinatorBehavior(streamId: string, limits: StreamLimits, rt: ActorRuntime): Behavior<CoordinatorMessage, CoordinatorState> {
   return {
     init() {
-      const buffer = new StreamBuffer(streamId, limits, streamObserver(streamId));
-      trackStream(buffer);
-      return buffer;
+      const tracked = trackStream(rt.name, streamId, () => buffer);
+      const buffer = new StreamBuffer(streamId, limits, tracked.observer, rt.clock);
+      return { buffer, untrack: tracked.untrack };
     },
-    receive(buffer, msg) {
+    receive(state, msg) {
+      const { buffer } = state;
       // Bad requests are answered with their error; they never crash the coordinator.
       try {
         switch (msg.type) {
@@ -268,8 +257,8 @@ function coordinatorBehavior(streamId: string, limits: StreamLimits): Behavior<C
           case 'register':
             buffer.register(msg.consumerId, msg.partitions, msg.startBatchId, msg.reply, msg.registration);
             break;
-          case 'deregister':
-            buffer.deregister(msg.consumerId, msg.registration);
+          case 'unregister':
+            buffer.unregister(msg.consumerId, msg.registration);
             msg.reply.resolve();
             break;
           case 'pull':
@@ -313,13 +302,39 @@ function coordinatorBehavior(streamId: string, limits: StreamLimits): Behavior<C
       } catch (err) {
         msg.reply.reject(err);
       }
-      return buffer;
+      return state;
     },
-    stopped(buffer, ctx) {
-      untrackStream(buffer);
-      buffer.close(new ActorStoppedError(ctx.name, 'the stream coordinator was removed'));
+    stopped(state, ctx) {
+      state.untrack();
+      state.buffer.close(new ActorStoppedError(ctx.name, 'the stream coordinator was stopped'));
     },
   };
+}
+
+/** Checks `publish`'s arguments and normalises them to the actor's request. */
+function publishRequest(data: BatchInput | { partitions: readonly BatchInput[] }, options: PublishOptions, reservedBytes: number): PublishRequest {
+  const entries =
+    data && typeof data === 'object' && 'partitions' in data && Array.isArray((data as { partitions: unknown }).partitions)
+      ? (data as { partitions: readonly BatchInput[] }).partitions.map((p, i) => toRecordBatches(p, `partitions[${i}]`))
+      : [toRecordBatches(data, 'data')];
+  checkObject(options, 'options');
+  const watermark = options.watermark ?? null;
+  if (watermark !== null && !Number.isFinite(watermark)) {
+    throw new InvalidArgumentError(`options.watermark must be a finite number, got ${String(watermark)}`);
+  }
+  return { partitions: entries, watermark, reservedBytes };
+}
+
+/** Checks a consumer's options; the selector is copied, as the actor reads it later and the caller may reuse it. */
+function registerMessage(options: ConsumerOptions, registration: string | undefined): Outgoing<Extract<CoordinatorMessage, { type: 'register' }>> {
+  checkObject(options, 'options');
+  const { consumerId, partitions, startBatchId } = options;
+  checkOptionalString(consumerId, 'options.consumerId');
+  if (partitions !== undefined) checkPartitionSelector(partitions);
+  const selector: PartitionSelector | undefined =
+    partitions === undefined ? undefined : 'modulo' in partitions ? { modulo: partitions.modulo, remainder: partitions.remainder } : [...partitions];
+  if (startBatchId !== undefined) checkNonNegativeInteger(startBatchId, 'options.startBatchId');
+  return { type: 'register', consumerId, partitions: selector, startBatchId, registration };
 }
 
 function checkPartitionSelector(partitions: unknown): void {
@@ -336,4 +351,45 @@ function checkPartitionSelector(partitions: unknown): void {
   if (o.remainder >= o.modulo) {
     throw new InvalidArgumentError(`options.partitions.remainder must be less than modulo (${o.modulo}), got ${o.remainder}`);
   }
+}
+
+// ---- for drls's own modules; not exported from any entry point ----------------------------
+
+/**
+ * @internal Reserve room for `bytes` of data still arriving (a Spark epoch being staged):
+ * pending while the buffer is full, granted at once while no published batch is buffered,
+ * since data being staged must be able to outgrow the limit or it could never be published.
+ * Publish it with `publishReserved`, or `releaseReserved` it.
+ */
+export function reserve(coordinator: StreamCoordinator, bytes: number): Promise<void> {
+  return actorOf(coordinator).ask({ type: 'reserve', bytes });
+}
+
+/** @internal Give back room reserved for data that will not be published. */
+export function releaseReserved(coordinator: StreamCoordinator, bytes: number): Promise<void> {
+  return actorOf(coordinator).ask({ type: 'release', bytes });
+}
+
+/** @internal Publish data that had reserved `reservedBytes` while it was staged. */
+export function publishReserved(coordinator: StreamCoordinator, data: { partitions: readonly BatchInput[] }, reservedBytes: number): Promise<number> {
+  return actorOf(coordinator).ask({ type: 'publish', request: publishRequest(data, {}, reservedBytes) });
+}
+
+/**
+ * @internal Register a consumer under a registration id of the caller's own, so that
+ * `unregisterOwn` removes this registration only: never another consumer holding the same
+ * consumerId because this one was refused as a duplicate.
+ */
+export function registerOwn(coordinator: StreamCoordinator, options: ConsumerOptions, registration: string): Promise<RegisterResult> {
+  return actorOf(coordinator).ask(registerMessage(options, registration));
+}
+
+/** @internal */
+export function unregisterOwn(coordinator: StreamCoordinator, consumerId: string, registration: string): Promise<void> {
+  return actorOf(coordinator).ask({ type: 'unregister', consumerId, registration });
+}
+
+/** @internal The runtime a coordinator lives in. */
+export function coordinatorRuntime(coordinator: StreamCoordinator): ActorRuntime {
+  return runtimeOf(coordinator);
 }

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordBatch, Schema } from 'apache-arrow';
-import type { StreamCoordinator, RegisterOptions } from './stream-coordinator.js';
-import type { MicroBatch, PullManyResult, RegisterResult } from './stream-coordinator-protocol.js';
+import { registerOwn, unregisterOwn, type ConsumerOptions, type StreamCoordinator } from './stream-coordinator.js';
+import type { MicroBatch, PullManyResult, PullResult, RegisterResult } from './stream-coordinator-protocol.js';
 import { checkPositive } from '../runtime/base/index.js';
+
+const END: PullResult = { kind: 'end' };
 
 /** A record batch with where it came from. */
 export interface StreamBatch {
@@ -11,7 +13,7 @@ export interface StreamBatch {
   readonly batch: RecordBatch;
 }
 
-export interface StreamingIteratorOptions extends RegisterOptions {
+export interface StreamingIteratorOptions extends ConsumerOptions {
   /**
    * Micro-batches taken per round trip to the coordinator (default 16). They stay counted
    * against the buffer's limits until the iterator has handed them all out.
@@ -56,7 +58,7 @@ export class StreamingIterator implements AsyncIterable<RecordBatch> {
     // Deregistered by this registration's own id: if the consumerId was refused as a duplicate,
     // closing this iterator must not remove the consumer that holds it.
     this.#registrationId = randomUUID();
-    this.#registration = coordinator.register({ ...register, consumerId: this.#consumerId }, this.#registrationId);
+    this.#registration = registerOwn(coordinator, { ...register, consumerId: this.#consumerId }, this.#registrationId);
     // The error is re-thrown to whoever iterates; this only keeps it from being "unhandled".
     this.#registration.catch(() => undefined);
   }
@@ -76,28 +78,32 @@ export class StreamingIterator implements AsyncIterable<RecordBatch> {
     return { consumerId: r.consumerId, schema: r.schema, numPartitions: r.numPartitions };
   }
 
-  /** The next micro-batch (restricted to this iterator's partitions), null at the end, undefined on timeout. */
-  async pull(options: { timeoutMs?: number } = {}): Promise<MicroBatch | null | undefined> {
-    if (this.#closed) return null;
+  /**
+   * The next micro-batch (restricted to this iterator's partitions), as the coordinator's own
+   * `pull` answers: `{ kind: 'batch', batch }`, `{ kind: 'end' }`, or `{ kind: 'timeout' }`.
+   */
+  async pull(options: { timeoutMs?: number } = {}): Promise<PullResult> {
+    if (this.#closed) return END;
     if (this.#queue.length === 0 && !this.#ended) {
       const { consumerId } = await this.#registration;
       const result: PullManyResult = await this.coordinator.pullMany(consumerId, { maxBatches: this.#prefetch, maxBytes: this.#prefetchBytes, timeoutMs: options.timeoutMs });
-      if (result.kind === 'timeout') return undefined;
+      if (result.kind === 'timeout') return result;
       if (result.kind === 'end') this.#ended = true;
       else this.#queue = [...result.batches];
     }
     const next = this.#queue.shift();
-    if (!next) return null;
+    if (!next) return END;
     this.#lastBatchId = next.batchId;
-    return next;
+    return { kind: 'batch', batch: next };
   }
 
   /** Every record batch with its batch id and partition. */
   async *entries(): AsyncGenerator<StreamBatch, void, undefined> {
     try {
       for (;;) {
-        const micro = await this.pull();
-        if (!micro) return;
+        const next = await this.pull();
+        if (next.kind !== 'batch') return;
+        const micro = next.batch;
         for (const entry of micro.partitions) {
           for (const batch of entry.batches) yield { batchId: micro.batchId, partition: entry.partition, batch };
         }
@@ -111,9 +117,9 @@ export class StreamingIterator implements AsyncIterable<RecordBatch> {
   async *microBatches(): AsyncGenerator<MicroBatch, void, undefined> {
     try {
       for (;;) {
-        const micro = await this.pull();
-        if (!micro) return;
-        yield micro;
+        const next = await this.pull();
+        if (next.kind !== 'batch') return;
+        yield next.batch;
       }
     } finally {
       await this.close();
@@ -129,6 +135,6 @@ export class StreamingIterator implements AsyncIterable<RecordBatch> {
     if (this.#closed) return;
     this.#closed = true;
     // Deregistering an unknown or failed consumer is a no-op, so errors here mean nothing to undo.
-    if (this.coordinator.alive) await this.coordinator.deregister(this.#consumerId, this.#registrationId).catch(() => undefined);
+    if (this.coordinator.alive) await unregisterOwn(this.coordinator, this.#consumerId, this.#registrationId).catch(() => undefined);
   }
 }

@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { SparkSession } from '../bridge/connect/index.js';
-import { BridgeEndpoint, type SinkTarget } from '../bridge/endpoint/index.js';
+import { MemoryEpochLedger, WireEndpoint, type SinkTarget } from '../bridge/endpoint/index.js';
 import { ensureSpark } from '../bridge/spark/index.js';
 import { javaBinary } from '../bridge/spark/java.js';
 import { JAVA_OPENS } from '../bridge/spark/server.js';
@@ -27,7 +27,7 @@ export async function drlsForward(spark: SparkSession, dir: string, useJvmSink: 
   for await (const batch of iterator) rows += batch.numRows;
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpuStart);
-  coordinator.remove();
+  coordinator.stop();
   return { seconds, rows, cpu: (used.user + used.system) / 1e6 };
 }
 
@@ -38,18 +38,21 @@ export async function drlsForward(spark: SparkSession, dir: string, useJvmSink: 
 export async function wire(totalMiB: number): Promise<number> {
   const install = await ensureSpark();
   const connector = fileURLToPath(new URL('../bridge/jvm/target/drls-connector.jar', import.meta.url));
-  const endpoint = await BridgeEndpoint.start({ logger: { warn: () => undefined } });
+  // WireBench is test code (bridge/jvm/src/test/java), compiled by bridge/jvm/build.sh but not shipped in the jar.
+  const benchClasses = fileURLToPath(new URL('../bridge/jvm/target/test-classes', import.meta.url));
+  const endpoint = await WireEndpoint.start({ logger: { warn: () => undefined } });
   const sink: SinkTarget = {
     stage: async () => undefined,
     commitEpoch: async () => ({ duplicate: false, batchId: 0 }),
     abortEpoch: async () => undefined,
+    ledger: new MemoryEpochLedger(),
   };
   const reg = endpoint.register('wire-bench', { sink });
   const o = reg.connectorOptions();
   const out = await new Promise<string>((resolve, reject) => {
     execFile(
       javaBinary(),
-      [...JAVA_OPENS, '-cp', `${install.jarsDir}/*:${connector}`, 'io.drls.spark.WireBench', o.host, o.port, o.streamId, o.secret, '16', String(totalMiB / 16)],
+      [...JAVA_OPENS, '-cp', `${install.jarsDir}/*:${connector}:${benchClasses}`, 'io.drls.spark.WireBench', o.host, o.port, o.streamId, o.secret, '16', String(totalMiB / 16)],
       { maxBuffer: 1 << 20 },
       (err, stdout) => (err ? reject(err) : resolve(stdout)),
     );

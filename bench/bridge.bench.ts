@@ -130,7 +130,7 @@ async function drlsReverse(spark: SparkSession, rows: number): Promise<number> {
   const batches = [...reverseSource(rows)]; // built before timing: we time the bridge, not the generator
   const start = performance.now();
   const { handle } = await toSparkStreaming(batches, spark, { format: 'noop', trigger: { processingTime: '0 seconds' } });
-  await handle.stop({ drainTimeoutMs: 600_000 });
+  await handle.stop({ timeoutMs: 600_000 });
   return (performance.now() - start) / 1000;
 }
 

@@ -9,7 +9,7 @@ import { tableFromArrays, type RecordBatch } from 'apache-arrow';
 import { Piscina } from 'piscina';
 import { ActorRuntime, type Behavior, type Reply } from '../runtime/index.js';
 import { StreamCoordinator } from '../actors/index.js';
-import { packBatches, type TransferMode } from '../workers/index.js';
+import { packBatches, type TransferMode } from '../workers/arrow-transfer.js';
 import { KiB, MiB, percentile, printTable } from './support.js';
 
 /** A one-column batch over `values`, which it uses in place. */
@@ -51,8 +51,8 @@ async function latency(count: number): Promise<{ p50: number; p99: number }> {
   const reader = (async () => {
     for (;;) {
       const m = await it.pull();
-      if (!m) return;
-      lat.push(performance.now() - sentAt[m.batchId]!);
+      if (m.kind !== 'batch') return;
+      lat.push(performance.now() - sentAt[m.batch.batchId]!);
     }
   })();
   for (let i = 0; i < count; i++) {

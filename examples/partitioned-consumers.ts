@@ -40,6 +40,6 @@ await printer.done;
 const total = [...totals.values()].reduce((a, b) => a + b, 0);
 console.log(`processed ${summary.batches} record batches (${summary.rows} rows) on ${NUM_CONSUMERS} worker threads`);
 console.log(`sum over all partitions: ${total} (expected ${expected}) ${total === expected ? 'OK' : 'MISMATCH'}`);
-coordinator.remove();
+coordinator.stop();
 shutdown();
 if (total !== expected) process.exit(1);

@@ -64,7 +64,7 @@ export async function runStreamingIceberg(options: StreamingIcebergOptions): Pro
     log(`forward: a rate stream (${options.rowsPerSecond} rows/s, 4 partitions) into Node`);
     const rate = spark.readStream.format('rate').option('rowsPerSecond', options.rowsPerSecond).option('numPartitions', 4).load();
     const forward = await fromSparkStreaming(rate, { streamId: 'demo-stream', useJvmSink: true, trigger: { processingTime: '500 milliseconds' } });
-    await forward.iterator.close(); // the partitioned consumers below take the data
+    // `forward.iterator` is never read, so the partitioned consumers below are the stream's only readers.
 
     const scores = new TableQueue();
     const scoreSchema = new Schema([
@@ -106,13 +106,13 @@ export async function runStreamingIceberg(options: StreamingIcebergOptions): Pro
         seenBatches.add(s.batchId);
         // Partition p goes to consumer p % 2, and each consumer keeps to one worker thread.
         log(`  micro-batch ${s.batchId}, partition ${s.partition}: ${s.rows} rows scored on worker ${s.partition % 2}`);
-        if (seenBatches.size >= options.microBatches) stopping ??= forward.query.stop({ drainTimeoutMs: 30_000 });
+        if (seenBatches.size >= options.microBatches) stopping ??= forward.handle.stop({ timeoutMs: 30_000 });
       },
     });
     await stopping;
     scores.end();
     log(`Node scored ${summary.batches} record batches, ${nodeRows} rows, on 2 worker threads`);
-    await reverse.handle.stop({ drainTimeoutMs: 60_000 });
+    await reverse.handle.stop({ timeoutMs: 60_000 });
 
     const back = await (await spark.sql('select count(*) as n, sum(rows) as rows, sum(total) as total from drls.db.scores')).collect();
     const row = back.toArray()[0] as { n: bigint; rows: bigint | null; total: number | null };

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from './base/index.js';
+import { InvalidArgumentError, checkTimeout } from './base/index.js';
 import type { AskableType, Message, MessageOfType, Outgoing, ReplyOf } from './message.js';
 
 export interface AskOptions {
@@ -21,9 +21,13 @@ export interface ActorPort {
 export class ActorHandle<M extends Message> {
   readonly #port: ActorPort;
 
-  /** @internal handles are made by the runtime. */
-  constructor(port: ActorPort) {
+  private constructor(port: ActorPort) {
     this.#port = port;
+  }
+
+  /** @internal Made by the library only. */
+  static create<M extends Message>(port: ActorPort): ActorHandle<M> {
+    return new ActorHandle<M>(port);
   }
 
   get name(): string {
@@ -46,9 +50,7 @@ export class ActorHandle<M extends Message> {
     options: AskOptions = {},
   ): Promise<ReplyOf<MessageOfType<M, T>>> {
     const { timeoutMs } = options;
-    if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-      throw new InvalidArgumentError(`options.timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`);
-    }
+    checkTimeout(timeoutMs, 'options.timeoutMs');
     return this.#port.ask(checkMessage(message), timeoutMs) as Promise<ReplyOf<MessageOfType<M, T>>>;
   }
 }

@@ -1,11 +1,17 @@
 import {
   ActorCrashedError,
+  ActorExistsError,
   ActorNotFoundError,
   ActorStoppedError,
   AskTimeoutError,
-  ActorExistsError,
-  InvalidArgumentError,
   RuntimeStoppedError,
+  checkNonEmptyString,
+  checkObject,
+  checkOneOf,
+  checkOptionalString,
+  errorMessage,
+  systemClock,
+  type Clock,
 } from './base/index.js';
 import { ActorHandle, type ActorPort } from './actor-handle.js';
 import {
@@ -32,13 +38,28 @@ export type ActorErrorListener = (event: ActorErrorEvent) => void;
  * number of named actors does not slow messaging (nact copies the children map of the
  * actor handling a message, and named actors have none).
  */
+export interface ActorRuntimeOptions {
+  /** Names this runtime in metric labels (`runtime`); default `runtime-<n>` (`default` for the default runtime). */
+  name?: string;
+  /** Where timers come from; default the system clock. Tests inject their own. */
+  clock?: Clock;
+}
+
+let runtimes = 0;
+
 export class ActorRuntime {
+  readonly name: string;
+  readonly clock: Clock;
   readonly #system: NactRef;
   readonly #cells = new Map<string, ActorCell>();
   readonly #errorListeners = new Set<ActorErrorListener>();
   #stopped = false;
 
-  constructor() {
+  constructor(options: ActorRuntimeOptions = {}) {
+    checkObject(options, 'options');
+    checkOptionalString(options.name, 'options.name');
+    this.name = options.name ?? `runtime-${++runtimes}`;
+    this.clock = options.clock ?? systemClock;
     this.#system = nactApi.start();
   }
 
@@ -49,10 +70,10 @@ export class ActorRuntime {
   /** Start a new actor under a unique name. */
   spawn<M extends Message, S>(name: string, behavior: Behavior<M, S>, options: SpawnOptions = {}): ActorHandle<M> {
     this.#assertRunning();
-    checkName(name);
+    checkNonEmptyString(name, 'an actor name');
     const supervision = checkSupervision(options.supervision);
     if (this.#cells.has(name)) throw new ActorExistsError(name);
-    const cell = new ActorCell(name, supervision, (event) => this.#reportError(event), () => this.#cells.delete(name));
+    const cell = new ActorCell(name, supervision, this.clock, (event) => this.#reportError(event), () => this.#cells.delete(name));
     this.#cells.set(name, cell);
     try {
       cell.start(this.#system, behavior as unknown as Behavior<Message, unknown>);
@@ -88,11 +109,11 @@ export class ActorRuntime {
     return [...this.#cells.keys()];
   }
 
-  /** Stop an actor; its pending and queued asks reject with ActorStoppedError. */
-  kill(name: string): boolean {
+  /** Stop an actor; its pending and queued asks reject with ActorStoppedError. False when there was none. */
+  stop(name: string): boolean {
     const cell = this.#cells.get(name);
     if (!cell) return false;
-    cell.stop('killed');
+    cell.stop('stopped');
     return true;
   }
 
@@ -135,6 +156,7 @@ class ActorCell implements ActorPort {
   readonly name: string;
   readonly handle: ActorHandle<Message>;
   readonly #supervision: SupervisionPolicy;
+  readonly #clock: Clock;
   readonly #report: (event: ActorErrorEvent) => void;
   readonly #unregister: () => void;
   readonly #owed = new Set<Reply<unknown>>();
@@ -150,14 +172,16 @@ class ActorCell implements ActorPort {
   constructor(
     name: string,
     supervision: SupervisionPolicy,
+    clock: Clock,
     report: (event: ActorErrorEvent) => void,
     unregister: () => void,
   ) {
     this.name = name;
     this.#supervision = supervision;
+    this.#clock = clock;
     this.#report = report;
     this.#unregister = unregister;
-    this.handle = new ActorHandle<Message>(this);
+    this.handle = ActorHandle.create<Message>(this);
   }
 
   get alive(): boolean {
@@ -186,9 +210,9 @@ class ActorCell implements ActorPort {
 
   ask(message: Message, timeoutMs: number | undefined): Promise<unknown> {
     if (!this.#alive) return Promise.reject(new ActorStoppedError(this.name));
-    const reply = new PendingReply<unknown>(this.#owed);
+    const reply = new PendingReply<unknown>(this.#owed, this.#clock);
     if (timeoutMs !== undefined) {
-      reply.timer = setTimeout(() => reply.reject(new AskTimeoutError(this.name, message.type, timeoutMs)), timeoutMs);
+      reply.timer = this.#clock.setTimeout(() => reply.reject(new AskTimeoutError(this.name, message.type, timeoutMs)), timeoutMs);
     }
     this.#post({ ...message, reply } as Message);
     return reply.promise;
@@ -270,7 +294,7 @@ class ActorCell implements ActorPort {
         this.#behavior!.stopped?.(state, this.#ctx!);
         return (this.#state = this.#behavior!.init(this.#ctx!));
       case 'stop':
-        this.stop(`crashed: ${String((error as Error)?.message ?? error)}`);
+        this.stop(`crashed: ${errorMessage(error)}`);
         return state;
     }
   }
@@ -297,18 +321,8 @@ class ActorCell implements ActorPort {
   }
 }
 
-function checkName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new InvalidArgumentError(`an actor name must be a non-empty string, got ${JSON.stringify(name)}`);
-  }
-}
-
 function checkSupervision(policy: unknown): SupervisionPolicy {
   if (policy === undefined) return 'restart';
-  if (!SUPERVISION_POLICIES.includes(policy as SupervisionPolicy)) {
-    throw new InvalidArgumentError(
-      `options.supervision must be one of ${SUPERVISION_POLICIES.map((p) => `'${p}'`).join(', ')}, got ${JSON.stringify(policy)}`,
-    );
-  }
-  return policy as SupervisionPolicy;
+  checkOneOf(policy, 'options.supervision', SUPERVISION_POLICIES);
+  return policy;
 }

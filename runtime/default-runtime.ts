@@ -11,7 +11,7 @@ let current: ActorRuntime | undefined;
 
 /** Start the default runtime explicitly (a no-op when one is running). */
 export function init(): ActorRuntime {
-  if (!current || current.stopped) current = new ActorRuntime();
+  if (!current || current.stopped) current = new ActorRuntime({ name: 'default' });
   return current;
 }
 
@@ -46,8 +46,9 @@ export function listActors(): string[] {
   return runtime().list();
 }
 
-export function killActor(name: string): boolean {
-  return runtime().kill(name);
+/** Stop a named actor of the default runtime; false when there was none. */
+export function stopActor(name: string): boolean {
+  return runtime().stop(name);
 }
 
 export function onActorError(listener: ActorErrorListener): () => void {

@@ -1,3 +1,5 @@
+import type { Clock } from './base/index.js';
+
 /**
  * Message protocol types. A protocol is a union of objects tagged by `type`. A message
  * that expects an answer carries a `reply: Reply<R>`; the handle builds that reply when
@@ -33,13 +35,15 @@ export type AskableType<M extends Message> = Extract<M, { reply: Reply<unknown> 
  */
 export class PendingReply<R> implements Reply<R> {
   readonly promise: Promise<R>;
-  timer: NodeJS.Timeout | undefined;
+  timer: unknown;
+  readonly #clock: Clock | undefined;
   #resolve!: (value: R) => void;
   #reject!: (error: unknown) => void;
   #owedBy: Set<Reply<unknown>> | undefined;
   #settled = false;
 
-  constructor(owedBy?: Set<Reply<unknown>>) {
+  constructor(owedBy?: Set<Reply<unknown>>, clock?: Clock) {
+    this.#clock = clock;
     this.promise = new Promise<R>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -64,7 +68,7 @@ export class PendingReply<R> implements Reply<R> {
     if (this.#settled) return false;
     this.#settled = true;
     this.#owedBy?.delete(this as Reply<unknown>);
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer !== undefined) this.#clock?.clearTimeout(this.timer);
     return true;
   }
 }

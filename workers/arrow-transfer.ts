@@ -44,6 +44,7 @@ export interface BatchPacket {
 }
 
 export type TransferMode = 'move' | 'copy';
+export const TRANSFER_MODES: readonly TransferMode[] = ['move', 'copy'];
 
 // A batch must cover at least this share of an ArrayBuffer for it to be moved: moving a
 // buffer that other data lives in (Node's 8 KiB Buffer pool, an IPC frame holding several

@@ -1,4 +1,5 @@
+// Partitioned consumers: iterators sharing a stream's partitions, and worker threads running them.
 export { createPartitionedIterators, assignPartitions, type PartitionedIteratorsOptions } from './partitioned-iterators.js';
 export { runPartitioned, type PartitionedRunOptions, type RunSummary } from './partitioned-runner.js';
-export { packBatches, unpackBatches, type BatchPacket, type TransferMode } from './arrow-transfer.js';
+export type { TransferMode } from './arrow-transfer.js';
 export type { BatchInfo } from './batch-info.js';

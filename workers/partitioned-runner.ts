@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { InvalidArgumentError, WorkerFailedError, checkPositive } from '../runtime/base/index.js';
+import { checkOneOf, InvalidArgumentError, WorkerFailedError, checkPositive } from '../runtime/base/index.js';
 import type { StreamCoordinator } from '../actors/stream-coordinator.js';
 import type { StreamingIterator } from '../actors/streaming-iterator.js';
-import { packBatches, type TransferMode } from './arrow-transfer.js';
+import { TRANSFER_MODES, packBatches, type TransferMode } from './arrow-transfer.js';
 import type { BatchInfo } from './batch-info.js';
 import type { WorkerTask } from './batch-worker.js';
 import { createPartitionedIterators } from './partitioned-iterators.js';
@@ -47,9 +48,7 @@ export async function runPartitioned<R = unknown>(options: PartitionedRunOptions
   const { coordinator, numConsumers, numPartitions } = options;
   const module = checkWorker(options.worker);
   const transfer = options.transfer ?? 'move';
-  if (transfer !== 'move' && transfer !== 'copy') {
-    throw new InvalidArgumentError(`options.transfer must be 'move' or 'copy', got ${JSON.stringify(transfer)}`);
-  }
+  checkOneOf(transfer, 'options.transfer', TRANSFER_MODES);
   const maxInFlight = options.maxInFlight ?? 2;
   checkPositive(maxInFlight, 'options.maxInFlight', { integer: true });
   // Ids of this run's own: a caller's consumers on the same stream keep theirs, and the count
@@ -148,11 +147,8 @@ export async function runPartitioned<R = unknown>(options: PartitionedRunOptions
   return { batches: counts.reduce((a, b) => a + b, 0), rows, perConsumer: counts };
 }
 
-// Under tsx the sources run as .ts; once built, as .js.
-const WORKER_FILE = ((): string => {
-  const ts = fileURLToPath(new URL('./batch-worker.ts', import.meta.url));
-  return import.meta.url.endsWith('.ts') && existsSync(ts) ? ts : fileURLToPath(new URL('./batch-worker.js', import.meta.url));
-})();
+// The worker module beside this one, in the same form: .ts when drls runs from its sources, .js once built.
+const WORKER_FILE = fileURLToPath(new URL(`./batch-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 function checkWorker(worker: unknown): string {
   if (worker instanceof URL) return worker.href;

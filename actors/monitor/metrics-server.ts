@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { InvalidArgumentError, checkIntegerInRange } from '../runtime/base/index.js';
+import { checkNonEmptyString, InvalidArgumentError, checkIntegerInRange } from '../../runtime/base/index.js';
 import { metricsRegistry } from './stream-metrics.js';
 
 export interface ServeMetricsOptions {
@@ -29,7 +29,7 @@ export async function serveMetrics(options: ServeMetricsOptions = {}): Promise<M
   const port = options.port ?? 0;
   const host = options.host ?? '127.0.0.1';
   checkIntegerInRange(port, 'options.port', 0, 65535);
-  if (typeof host !== 'string' || host === '') throw new InvalidArgumentError('options.host must be a non-empty string');
+  checkNonEmptyString(host, 'options.host');
   if (!LOOPBACK.has(host) && !options.token) {
     throw new InvalidArgumentError(`options.token is required when options.host (${host}) is not a loopback address`);
   }

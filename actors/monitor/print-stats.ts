@@ -1,6 +1,6 @@
-import { checkPositive } from '../runtime/base/index.js';
-import type { StreamCoordinator } from './stream-coordinator.js';
-import type { CoordinatorStats } from './stream-coordinator-protocol.js';
+import { checkPositive } from '../../runtime/base/index.js';
+import type { StreamCoordinator } from '../stream-coordinator.js';
+import type { CoordinatorStats } from '../stream-coordinator-protocol.js';
 
 export interface PrintStatsOptions {
   /** Milliseconds between lines; default 2000. */

@@ -5,7 +5,7 @@ import type { Expression, Relation } from './messages.js';
 import { DataFrameWriter } from './writer.js';
 import { DataStreamWriter } from './stream-writer.js';
 import { structType, type StructType } from './schema.js';
-import { InvalidArgumentError } from '../../runtime/base/index.js';
+import { checkNonEmptyString, checkIntegerInRange } from '../../runtime/base/index.js';
 
 /**
  * A lazy Spark query. Transformations build a new DataFrame; actions (count, collect, show...)
@@ -13,17 +13,21 @@ import { InvalidArgumentError } from '../../runtime/base/index.js';
  */
 export class DataFrame {
   readonly #ctx: SessionContext;
-  /** The Spark Connect relation this DataFrame stands for. */
+  /** @internal The Spark Connect relation this DataFrame stands for. */
   readonly plan: Relation;
 
-  /** @internal DataFrames come from a SparkSession, not from this constructor. */
-  constructor(ctx: SessionContext, plan: Relation) {
+  private constructor(ctx: SessionContext, plan: Relation) {
     this.#ctx = ctx;
     this.plan = plan;
   }
 
+  /** @internal Made by the library only. */
+  static create(ctx: SessionContext, plan: Relation): DataFrame {
+    return new DataFrame(ctx, plan);
+  }
+
   #derive(rel: Omit<Relation, 'common'>): DataFrame {
-    return new DataFrame(this.#ctx, this.#ctx.relation(rel));
+    return DataFrame.create(this.#ctx, this.#ctx.relation(rel));
   }
 
   /** Columns by name (`'*'` for all). */
@@ -58,9 +62,7 @@ export class DataFrame {
   }
 
   limit(n: number): DataFrame {
-    if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) {
-      throw new InvalidArgumentError(`limit(n): n must be an integer from 0 to 2147483647, got ${String(n)}`);
-    }
+    checkIntegerInRange(n, 'limit(n): n', 0, 2 ** 31 - 1);
     return this.#derive({ limit: { input: this.plan, limit: n } });
   }
 
@@ -116,11 +118,11 @@ export class DataFrame {
   }
 
   get write(): DataFrameWriter {
-    return new DataFrameWriter(this.#ctx, this.plan);
+    return DataFrameWriter.create(this.#ctx, this.plan);
   }
 
   get writeStream(): DataStreamWriter {
-    return new DataStreamWriter(this.#ctx, this.plan);
+    return DataStreamWriter.create(this.#ctx, this.plan);
   }
 }
 
@@ -129,9 +131,5 @@ export function sqlExpr(expression: string): Expression {
 }
 
 function requireStrings(method: string, values: unknown[]): void {
-  for (const v of values) {
-    if (typeof v !== 'string' || v.length === 0) {
-      throw new InvalidArgumentError(`${method}(): expected non-empty strings, got ${JSON.stringify(v)}`);
-    }
-  }
+  values.forEach((v, i) => checkNonEmptyString(v, `${method}(): argument ${i + 1}`));
 }

@@ -1,4 +1,4 @@
-import { optionString, requireName, type OptionValue } from './options.js';
+import { optionString, requireName, type OptionValue } from './option-values.js';
 
 /**
  * What every reader and writer builder shares: a data source format and string options,

@@ -13,6 +13,5 @@ export {
 export { StreamingQueryManager } from './streaming-query-manager.js';
 export { RuntimeConfig } from './runtime-config.js';
 export type { StructType, StructField } from './schema.js';
-export type { OptionValue } from './options.js';
+export type { OptionValue } from './option-values.js';
 export { parseRemote, type RemoteAddress } from './remote.js';
-export { SparkError, SparkUnavailableError, InvalidRemoteError, SessionClosedError, StreamingQueryFailedError } from '../../runtime/base/index.js';

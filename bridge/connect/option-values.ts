@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../runtime/base/index.js';
+import { checkNonEmptyString, InvalidArgumentError } from '../../runtime/base/index.js';
 
 /** Values a reader/writer option may take; Spark receives them as strings. */
 export type OptionValue = string | number | boolean;
@@ -14,8 +14,6 @@ export function optionString(method: string, key: string, value: OptionValue): s
 }
 
 export function requireName(method: string, what: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new InvalidArgumentError(`${method}(): ${what} must be a non-empty string, got ${JSON.stringify(value)}`);
-  }
+  checkNonEmptyString(value, `${method}(): ${what}`);
   return value;
 }

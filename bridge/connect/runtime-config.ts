@@ -1,13 +1,17 @@
 import type { ConnectClient } from './client.js';
-import { optionString, requireName, type OptionValue } from './options.js';
+import { optionString, requireName, type OptionValue } from './option-values.js';
 
 /** `session.conf`: Spark's runtime configuration of this session. */
 export class RuntimeConfig {
   readonly #client: ConnectClient;
 
-  /** @internal */
-  constructor(client: ConnectClient) {
+  private constructor(client: ConnectClient) {
     this.#client = client;
+  }
+
+  /** @internal Made by the library only. */
+  static create(client: ConnectClient): RuntimeConfig {
+    return new RuntimeConfig(client);
   }
 
   /** The value of `key`, else `defaultValue`, else undefined when unset. */

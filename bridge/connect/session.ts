@@ -1,5 +1,5 @@
 import { tableToIPC, type Table } from 'apache-arrow';
-import { InvalidArgumentError, SparkError } from '../../runtime/base/index.js';
+import { checkPositive, checkTimeout, InvalidArgumentError, SparkError } from '../../runtime/base/index.js';
 import { ConnectClient } from './client.js';
 import type { SessionContext } from './context.js';
 import { DataFrame } from './dataframe.js';
@@ -55,20 +55,16 @@ export class SparkSession {
       relation: (rel: Omit<Relation, 'common'>): Relation => ({ common: { planId: this.#nextPlanId++ }, ...rel }),
       queryStarted: () => this.#startKeepAlive(),
     };
-    this.conf = new RuntimeConfig(client);
-    this.streams = new StreamingQueryManager(this.#ctx);
+    this.conf = RuntimeConfig.create(client);
+    this.streams = StreamingQueryManager.create(this.#ctx);
   }
 
-  /** Connect to a running Spark Connect server; fails within seconds when nothing answers. */
+  /** @internal Connect to a running Spark Connect server (initSpark does); fails within seconds when nothing answers. */
   static async connect(opts: ConnectOptions): Promise<SparkSession> {
     const remote = parseRemote(opts.remote);
-    if (opts.keepAliveMs !== undefined && !(Number.isFinite(opts.keepAliveMs) && opts.keepAliveMs > 0)) {
-      throw new InvalidArgumentError(`keepAliveMs must be a number of milliseconds > 0, got ${String(opts.keepAliveMs)}`);
-    }
+    checkTimeout(opts.keepAliveMs, 'options.keepAliveMs');
     const timeoutMs = opts.connectTimeoutMs ?? FIRST_ANSWER_MS;
-    if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-      throw new InvalidArgumentError(`connectTimeoutMs must be a number of milliseconds > 0, got ${String(opts.connectTimeoutMs)}`);
-    }
+    checkTimeout(timeoutMs, 'options.connectTimeoutMs');
     const client = new ConnectClient(remote, opts.protosDir);
     let version: string;
     try {
@@ -98,7 +94,7 @@ export class SparkSession {
     const responses = await this.#client.command({ command: { sqlCommand: { input } } });
     const rel = responses.find((r) => r.sqlCommandResult)?.sqlCommandResult?.relation;
     if (!rel) throw new SparkError('Spark did not answer the SQL command with a relation');
-    return new DataFrame(this.#ctx, rel);
+    return DataFrame.create(this.#ctx, rel);
   }
 
   /** Rows `id` from start (inclusive) to end (exclusive); `range(n)` is 0..n-1. */
@@ -108,10 +104,8 @@ export class SparkSession {
       if (typeof v !== 'bigint' && !Number.isSafeInteger(v)) throw new InvalidArgumentError(`range(): ${name} must be an integer, got ${String(v)}`);
     }
     if (BigInt(step) === 0n) throw new InvalidArgumentError('range(): step must not be 0');
-    if (numPartitions !== undefined && !(Number.isInteger(numPartitions) && numPartitions > 0)) {
-      throw new InvalidArgumentError(`range(): numPartitions must be an integer > 0, got ${String(numPartitions)}`);
-    }
-    return new DataFrame(
+    if (numPartitions !== undefined) checkPositive(numPartitions, 'range(): numPartitions', { integer: true });
+    return DataFrame.create(
       this.#ctx,
       this.#ctx.relation({
         range: { start: String(from), end: String(to), step: String(step), ...(numPartitions ? { numPartitions } : {}) },
@@ -132,7 +126,7 @@ export class SparkSession {
           `${MAX_LOCAL_RELATION / 2 ** 20} MiB Spark Connect accepts in one message; create it in slices and union them, or write it to files`,
       );
     }
-    return new DataFrame(this.#ctx, this.#ctx.relation({ localRelation: { data } }));
+    return DataFrame.create(this.#ctx, this.#ctx.relation({ localRelation: { data } }));
   }
 
   table(name: string): DataFrame {
@@ -140,11 +134,11 @@ export class SparkSession {
   }
 
   get read(): DataFrameReader {
-    return new DataFrameReader(this.#ctx);
+    return DataFrameReader.create(this.#ctx);
   }
 
   get readStream(): DataStreamReader {
-    return new DataStreamReader(this.#ctx);
+    return DataStreamReader.create(this.#ctx);
   }
 
   /** Release the session on the server (its queries stop) and, for initSpark's own server, stop it. */

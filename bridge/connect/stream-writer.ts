@@ -1,11 +1,12 @@
 import { FormatOptions } from './format-options.js';
-import { InvalidArgumentError, SparkError } from '../../runtime/base/index.js';
+import { checkOneOf, InvalidArgumentError, SparkError } from '../../runtime/base/index.js';
 import type { SessionContext } from './context.js';
 import type { Relation, WriteStreamOperationStart } from './messages.js';
-import { requireName } from './options.js';
+import { requireName } from './option-values.js';
 import { StreamingQuery } from './streaming-query.js';
 
 export type OutputMode = 'append' | 'complete' | 'update';
+const OUTPUT_MODES: readonly OutputMode[] = ['append', 'complete', 'update'];
 
 /** When a streaming query runs its micro-batches. */
 export type Trigger = { processingTime: string | number } | { once: true } | { availableNow: true };
@@ -19,17 +20,19 @@ export class DataStreamWriter extends FormatOptions {
   #partitionBy: string[] = [];
   #trigger: Pick<WriteStreamOperationStart, 'processingTimeInterval' | 'once' | 'availableNow'> = {};
 
-  /** @internal */
-  constructor(ctx: SessionContext, input: Relation) {
+  private constructor(ctx: SessionContext, input: Relation) {
     super();
     this.#ctx = ctx;
     this.#input = input;
   }
 
+  /** @internal Made by the library only. */
+  static create(ctx: SessionContext, input: Relation): DataStreamWriter {
+    return new DataStreamWriter(ctx, input);
+  }
+
   outputMode(mode: OutputMode): this {
-    if (mode !== 'append' && mode !== 'complete' && mode !== 'update') {
-      throw new InvalidArgumentError(`outputMode(): expected "append", "complete" or "update", got "${String(mode)}"`);
-    }
+    checkOneOf(mode, 'outputMode(): mode', OUTPUT_MODES);
     this.#outputMode = mode;
     return this;
   }
@@ -92,6 +95,6 @@ export class DataStreamWriter extends FormatOptions {
     const started = responses.find((r) => r.writeStreamOperationStartResult)?.writeStreamOperationStartResult;
     if (!started) throw new SparkError('Spark did not report the started streaming query');
     this.#ctx.queryStarted();
-    return new StreamingQuery(this.#ctx, started.queryId.id, started.queryId.runId, started.name || null);
+    return StreamingQuery.create(this.#ctx, started.queryId.id, started.queryId.runId, started.name || null);
   }
 }

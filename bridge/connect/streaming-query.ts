@@ -1,4 +1,4 @@
-import { InvalidArgumentError, SparkError, StreamingQueryFailedError } from '../../runtime/base/index.js';
+import { checkNonNegative, checkObject, SparkError, StreamingQueryFailedError } from '../../runtime/base/index.js';
 import type { SessionContext } from './context.js';
 import type { StreamingQueryCommand, StreamingQueryCommandResult } from './messages.js';
 
@@ -41,12 +41,16 @@ export class StreamingQuery {
   readonly runId: string;
   readonly name: string | null;
 
-  /** @internal Queries come from DataStreamWriter.start() or session.streams. */
-  constructor(ctx: SessionContext, id: string, runId: string, name: string | null) {
+  private constructor(ctx: SessionContext, id: string, runId: string, name: string | null) {
     this.#ctx = ctx;
     this.id = id;
     this.runId = runId;
     this.name = name;
+  }
+
+  /** @internal Made by the library only. */
+  static create(ctx: SessionContext, id: string, runId: string, name: string | null): StreamingQuery {
+    return new StreamingQuery(ctx, id, runId, name);
   }
 
   async #send(cmd: Omit<StreamingQueryCommand, 'queryId'>): Promise<StreamingQueryCommandResult> {
@@ -84,13 +88,13 @@ export class StreamingQuery {
   }
 
   /**
-   * Wait for the query to end. Resolves true when it ended, false when `timeoutMs` passed first;
+   * Wait for the query to end. Resolves true when it ended, false when `options.timeoutMs` passed first;
    * rejects with StreamingQueryFailedError when it ended with an error.
    */
-  async awaitTermination(timeoutMs?: number): Promise<boolean> {
-    if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs < 0)) {
-      throw new InvalidArgumentError(`awaitTermination(timeoutMs): expected a number >= 0, got ${String(timeoutMs)}`);
-    }
+  async awaitTermination(options: { timeoutMs?: number } = {}): Promise<boolean> {
+    checkObject(options, 'options');
+    const { timeoutMs } = options;
+    if (timeoutMs !== undefined) checkNonNegative(timeoutMs, 'options.timeoutMs');
     const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
     for (;;) {
       const slice = Math.max(0, Math.min(AWAIT_SLICE_MS, deadline - Date.now()));

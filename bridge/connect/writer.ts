@@ -2,7 +2,7 @@ import { FormatOptions } from './format-options.js';
 import { InvalidArgumentError } from '../../runtime/base/index.js';
 import type { SessionContext } from './context.js';
 import type { Relation, SaveMode, WriteOperation } from './messages.js';
-import { requireName } from './options.js';
+import { requireName } from './option-values.js';
 
 export type WriteMode = 'append' | 'overwrite' | 'error' | 'errorifexists' | 'ignore';
 
@@ -21,11 +21,15 @@ export class DataFrameWriter extends FormatOptions {
   #mode: SaveMode = 'SAVE_MODE_ERROR_IF_EXISTS';
   #partitionBy: string[] = [];
 
-  /** @internal */
-  constructor(ctx: SessionContext, input: Relation) {
+  private constructor(ctx: SessionContext, input: Relation) {
     super();
     this.#ctx = ctx;
     this.#input = input;
+  }
+
+  /** @internal Made by the library only. */
+  static create(ctx: SessionContext, input: Relation): DataFrameWriter {
+    return new DataFrameWriter(ctx, input);
   }
 
   mode(mode: WriteMode): this {

@@ -59,12 +59,15 @@ export class FrameReader {
    * so the kernel reads into buffers this reader chooses. Use the returned socket from then
    * on: the accepted one is spent. Falls back to reading chunks where Node does not allow it.
    */
-  static adopt(accepted: Socket, maxPayload: number, readAheadBytes = DEFAULT_READ_AHEAD): { reader: FrameReader; socket: Socket } {
+  static adopt(accepted: Socket, maxPayload: number, readAheadBytes = DEFAULT_READ_AHEAD): { reader: FrameReader; socket: Socket; readsInPlace: boolean } {
+    // The one use of a Node internal in drls: Node has no public way to choose where an accepted
+    // socket's reads land. Without it, reads are chunks copied into place (correct, slower);
+    // a test asserts which path the running Node takes.
     const holder = accepted as unknown as { _handle?: object | null };
     const handle = holder._handle;
-    if (!handle || accepted.destroyed) {
+    if (!handle || typeof handle !== 'object' || accepted.destroyed) {
       const reader = new FrameReader(accepted, maxPayload, readAheadBytes);
-      return { reader, socket: accepted };
+      return { reader, socket: accepted, readsInPlace: false };
     }
     // Detach the handle first, so destroying the spent socket releases the server's count of
     // it without closing the connection the new socket now owns.
@@ -80,7 +83,7 @@ export class FrameReader {
       },
     } as ConstructorParameters<typeof Socket>[0]);
     reader.#attach(socket);
-    return { reader, socket };
+    return { reader, socket, readsInPlace: true };
   }
 
   /** Drops buffered and further input (the connection is being refused). */

@@ -3,8 +3,8 @@ import type { Socket } from 'node:net';
 import type { CommittedPartition, CommitResult, SinkTarget, SourceTarget } from './targets.js';
 
 /**
- * One registered stream: its secret, its targets, and the endpoint-side record of committed epochs
- * that makes commit idempotent whatever the target does.
+ * One registered stream: its secret and its targets. Commits are made idempotent by the sink's
+ * epoch ledger, which the sink writes and this entry reads.
  */
 export class StreamEntry {
   readonly streamId: string;
@@ -12,15 +12,13 @@ export class StreamEntry {
   readonly source: SourceTarget | undefined;
   readonly sockets = new Set<Socket>();
   readonly #secretDigest: Buffer;
-  #lastCommittedEpoch: number;
   #commits: Promise<unknown> = Promise.resolve();
 
-  constructor(streamId: string, secret: string, sink: SinkTarget | undefined, source: SourceTarget | undefined, lastCommittedEpoch: number) {
+  constructor(streamId: string, secret: string, sink: SinkTarget | undefined, source: SourceTarget | undefined) {
     this.streamId = streamId;
     this.sink = sink;
     this.source = source;
     this.#secretDigest = digest(secret);
-    this.#lastCommittedEpoch = lastCommittedEpoch;
   }
 
   /** Constant-time: digests have the same length whatever was sent, so timing reveals nothing. */
@@ -28,25 +26,16 @@ export class StreamEntry {
     return timingSafeEqual(this.#secretDigest, digest(candidate));
   }
 
-  get lastCommittedEpoch(): number {
-    return this.#lastCommittedEpoch;
-  }
-
-  /**
-   * Spark commits micro-batch epochs in increasing order, so an epoch at or below the last
-   * committed one is a replay (task retry after commit, restart from a checkpoint).
-   */
+  /** An epoch the sink's ledger already holds is a replay (see EpochLedger). */
   isCommitted(epoch: number): boolean {
-    return epoch <= this.#lastCommittedEpoch;
+    return this.sink !== undefined && epoch <= this.sink.ledger.lastCommitted;
   }
 
   /** Commits one at a time per stream, so two concurrent commits of an epoch publish it once. */
   commit(sink: SinkTarget, epoch: number, partitions: readonly CommittedPartition[]): Promise<CommitResult> {
     const run = this.#commits.then(async (): Promise<CommitResult> => {
       if (this.isCommitted(epoch)) return { duplicate: true };
-      const result = await sink.commitEpoch(epoch, partitions);
-      this.#lastCommittedEpoch = epoch;
-      return result;
+      return sink.commitEpoch(epoch, partitions);
     });
     this.#commits = run.catch(() => undefined);
     return run;

@@ -1,4 +1,5 @@
 import type { RecordBatch, Schema, Table } from 'apache-arrow';
+import type { EpochLedger } from './epoch-ledger.js';
 
 /** One Spark partition of a committed epoch: which task attempt's data to publish, and how much. */
 export interface CommittedPartition {
@@ -20,6 +21,11 @@ export type CommitResult =
  */
 export interface SinkTarget {
   /**
+   * The stream's record of delivered epochs. The endpoint reads it: data and commits of an
+   * epoch it holds are answered as duplicates and never reach the target again.
+   */
+  readonly ledger: EpochLedger;
+  /**
    * Holds one Arrow IPC stream (a complete, self-contained stream in its own ArrayBuffer at
    * offset 0) for an epoch's partition attempt, until commitEpoch names the attempt to publish.
    * Stay pending while the stream is full: the endpoint stops reading that socket meanwhile, so
@@ -29,6 +35,7 @@ export interface SinkTarget {
   /**
    * Publishes the epoch, one entry per partition in partition order, each the staged data of the
    * named attempt (a partition with `batches: 0` may have staged nothing); drops other attempts.
+   * Records the epoch in `ledger` once it has taken the data (a refused commit records nothing).
    * The endpoint calls it at most once per epoch (it answers repeats as duplicates itself), one
    * commit at a time per stream.
    */

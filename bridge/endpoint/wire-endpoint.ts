@@ -1,6 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
-import { errorMessage, DrlsError, InvalidArgumentError, UnknownStreamError, checkIntegerInRange, checkPositive, AuthFailedError, EndpointClosedError, EndpointStartError, ProtocolError, ProtocolVersionError, RoleUnsupportedError, StreamRegisteredError, TargetFailedError } from '../../runtime/base/index.js';
+import {
+  AuthFailedError,
+  DrlsError,
+  EndpointClosedError,
+  EndpointStartError,
+  InvalidArgumentError,
+  ProtocolError,
+  ProtocolVersionError,
+  RoleUnsupportedError,
+  StreamRegisteredError,
+  TargetFailedError,
+  UnknownStreamError,
+  checkIntegerInRange,
+  checkNonEmptyString,
+  checkTimeout,
+  errorMessage,
+} from '../../runtime/base/index.js';
 import { Connection } from './connection.js';
 import { FrameType, MAX_PAYLOAD_BYTES } from './frame.js';
 import { consoleLogger, type EndpointLogger } from './logger.js';
@@ -35,15 +51,14 @@ export interface EndpointOptions {
   keepProcessAlive?: boolean;
 }
 
-export interface RegisterOptions {
+/** What a stream is registered with: its targets, and optionally its secret. */
+export interface StreamTargets {
   /** The per-stream secret the connector must present; a random 256-bit one by default. */
   secret?: string;
   /** Forward path (Spark writes): required for roles write, driver-write and commit. */
   sink?: SinkTarget;
   /** Reverse path (Spark reads): required for role source. */
   source?: SourceTarget;
-  /** Epochs up to this one count as already committed (resuming a stream); -1 by default. */
-  lastCommittedEpoch?: number;
 }
 
 /** The DataSource options the drls connector needs to reach this stream. */
@@ -68,7 +83,7 @@ export interface StreamRegistration {
  * its stream in HELLO and is routed to that stream's targets; a bad connection is refused with
  * an ERROR frame and one log line, and never disturbs another.
  */
-export class BridgeEndpoint {
+export class WireEndpoint {
   readonly #server: Server;
   readonly #streams = new Map<string, StreamEntry>();
   readonly #sockets = new Set<Socket>();
@@ -90,23 +105,23 @@ export class BridgeEndpoint {
   }
 
   /** Validates the options, binds, and resolves once the endpoint is listening. */
-  static async start(options: EndpointOptions = {}): Promise<BridgeEndpoint> {
+  static async start(options: EndpointOptions = {}): Promise<WireEndpoint> {
     const host = options.host ?? '127.0.0.1';
-    if (typeof host !== 'string' || host.length === 0) throw new InvalidArgumentError('options.host must be a non-empty string');
+    checkNonEmptyString(host, 'options.host');
     const advertisedHost = options.advertisedHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
-    if (typeof advertisedHost !== 'string' || advertisedHost.length === 0) throw new InvalidArgumentError('options.advertisedHost must be a non-empty string');
+    checkNonEmptyString(advertisedHost, 'options.advertisedHost');
     const port = options.port ?? 0;
     checkIntegerInRange(port, 'options.port', 0, 65535);
     const maxFrameBytes = options.maxFrameBytes ?? MAX_PAYLOAD_BYTES;
     checkIntegerInRange(maxFrameBytes, 'options.maxFrameBytes', 1, MAX_PAYLOAD_BYTES);
     const helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
-    checkPositive(helloTimeoutMs, 'options.helloTimeoutMs');
+    checkTimeout(helloTimeoutMs, 'options.helloTimeoutMs');
     const logger = options.logger ?? consoleLogger;
     if (typeof logger?.warn !== 'function') throw new InvalidArgumentError('options.logger must have a warn(line) method');
 
     // Paused until a Connection has taken the socket over and chosen where its reads land.
     const server = createServer({ noDelay: true, pauseOnConnect: true });
-    const endpoint = new BridgeEndpoint(server, host, advertisedHost, logger, maxFrameBytes, helloTimeoutMs);
+    const endpoint = new WireEndpoint(server, host, advertisedHost, logger, maxFrameBytes, helloTimeoutMs);
     server.on('connection', (socket) => endpoint.#accept(socket));
     await new Promise<void>((resolve, reject) => {
       const refused = (err: Error): void => reject(new EndpointStartError(host, port, err));
@@ -135,18 +150,14 @@ export class BridgeEndpoint {
     return this.#sockets.size;
   }
 
-  register(streamId: string, options: RegisterOptions): StreamRegistration {
+  register(streamId: string, options: StreamTargets): StreamRegistration {
     if (this.#closed) throw new EndpointClosedError('the drls endpoint');
-    if (typeof streamId !== 'string' || streamId.length === 0) throw new InvalidArgumentError('streamId must be a non-empty string');
+    checkNonEmptyString(streamId, 'streamId');
     if (this.#streams.has(streamId)) throw new StreamRegisteredError(streamId);
     if (!options.sink && !options.source) throw new InvalidArgumentError('options.sink or options.source is required');
     const secret = options.secret ?? randomBytes(32).toString('base64url');
-    if (typeof secret !== 'string' || secret.length === 0) throw new InvalidArgumentError('options.secret must be a non-empty string');
-    const lastCommittedEpoch = options.lastCommittedEpoch ?? -1;
-    if (!Number.isSafeInteger(lastCommittedEpoch) || lastCommittedEpoch < -1) {
-      throw new InvalidArgumentError(`options.lastCommittedEpoch must be an integer >= -1, got ${String(lastCommittedEpoch)}`);
-    }
-    const entry = new StreamEntry(streamId, secret, options.sink, options.source, lastCommittedEpoch);
+    checkNonEmptyString(secret, 'options.secret');
+    const entry = new StreamEntry(streamId, secret, options.sink, options.source);
     this.#streams.set(streamId, entry);
     const host = this.#advertisedHost;
     return {

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../runtime/base/index.js';
+import { checkTimeout, checkObject, InvalidArgumentError } from '../../runtime/base/index.js';
 
 /** Options of initSpark, after the seed's `init_spark`. */
 export interface InitSparkOptions {
@@ -53,9 +53,7 @@ const KNOWN = new Set([
 
 /** Check every option once, here; each message names the option and what it expects. */
 export function validateOptions(options: InitSparkOptions | undefined): ValidOptions {
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    throw new InvalidArgumentError('initSpark(options): options must be an object');
-  }
+  if (options !== undefined) checkObject(options, 'initSpark(options): options');
   const o = options ?? {};
   for (const key of Object.keys(o)) {
     if (!KNOWN.has(key)) throw new InvalidArgumentError(`initSpark: unknown option "${key}"; known options are ${[...KNOWN].join(', ')}`);
@@ -74,9 +72,7 @@ export function validateOptions(options: InitSparkOptions | undefined): ValidOpt
   };
   const configs: Record<string, string> = {};
   if (o.configs !== undefined) {
-    if (typeof o.configs !== 'object' || o.configs === null || Array.isArray(o.configs)) {
-      throw new InvalidArgumentError('options.configs must be an object of Spark conf keys to string, number or boolean values');
-    }
+    checkObject(o.configs, 'options.configs');
     for (const [k, v] of Object.entries(o.configs)) {
       if (!['string', 'number', 'boolean'].includes(typeof v)) {
         throw new InvalidArgumentError(`options.configs["${k}"] must be a string, number or boolean, got ${typeof v}`);
@@ -85,9 +81,7 @@ export function validateOptions(options: InitSparkOptions | undefined): ValidOpt
     }
   }
   const startTimeoutMs = o.startTimeoutMs ?? 180_000;
-  if (!Number.isFinite(startTimeoutMs) || startTimeoutMs <= 0) {
-    throw new InvalidArgumentError(`options.startTimeoutMs must be a number of milliseconds > 0, got ${String(o.startTimeoutMs)}`);
-  }
+  checkTimeout(startTimeoutMs, 'options.startTimeoutMs');
   const icebergCatalog = str('icebergCatalog', o.icebergCatalog);
   if (icebergCatalog !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(icebergCatalog)) {
     throw new InvalidArgumentError(`options.icebergCatalog must be a plain identifier (letters, digits, _), got "${icebergCatalog}"`);

@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseRemote } from '../connect/remote.js';
 import { SparkSession } from '../connect/session.js';
 import { IcebergUnavailableError } from '../../runtime/base/index.js';
-import { validateOptions, type InitSparkOptions, type ValidOptions } from './options.js';
+import { validateOptions, type InitSparkOptions, type ValidOptions } from './init-spark-options.js';
+import { requireConnectorJar } from './connector-jar.js';
 import { LocalSparkServer } from './server.js';
 import { ensureSpark } from './setup.js';
 
@@ -88,7 +88,7 @@ async function start(opts: ValidOptions): Promise<SparkSession> {
     ...(opts.icebergCatalog !== undefined ? icebergConfs(opts, true) : {}),
     ...opts.configs,
   };
-  const extraJars = [...connectorJars(), ...(opts.icebergCatalog !== undefined && install.icebergJar ? [install.icebergJar] : [])];
+  const extraJars = [requireConnectorJar(), ...(opts.icebergCatalog !== undefined && install.icebergJar ? [install.icebergJar] : [])];
   let server: LocalSparkServer;
   try {
     server = await LocalSparkServer.start({
@@ -133,14 +133,4 @@ function icebergConfs(opts: ValidOptions, withExtensions: boolean): Record<strin
     [`spark.sql.catalog.${name}.type`]: 'hadoop',
     [`spark.sql.catalog.${name}.warehouse`]: warehouse,
   };
-}
-
-/** The drls JVM connector, once another part of the build has produced it. */
-function connectorJars(): string[] {
-  const candidates = [
-    fileURLToPath(new URL('../jvm/target/drls-connector.jar', import.meta.url)), // source checkout
-    fileURLToPath(new URL('../../../bridge/jvm/target/drls-connector.jar', import.meta.url)), // dist/ build
-  ];
-  const found = candidates.find((p) => existsSync(p));
-  return found ? [found] : [];
 }

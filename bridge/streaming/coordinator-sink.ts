@@ -1,7 +1,7 @@
 import { tableFromIPC, type RecordBatch } from 'apache-arrow';
-import { errorMessage } from '../../runtime/base/index.js';
-import type { StreamCoordinator } from '../../actors/stream-coordinator.js';
-import { ProtocolError, type CommitResult, type CommittedPartition, type SinkTarget } from '../endpoint/index.js';
+import { ProtocolError, errorMessage } from '../../runtime/base/index.js';
+import { publishReserved, releaseReserved, reserve, type StreamCoordinator } from '../../actors/stream-coordinator.js';
+import { MemoryEpochLedger, type CommitResult, type CommittedPartition, type EpochLedger, type SinkTarget } from '../endpoint/index.js';
 
 interface Staged {
   bytes: number;
@@ -19,25 +19,25 @@ interface Staged {
 export class CoordinatorSink implements SinkTarget {
   readonly #coordinator: StreamCoordinator;
   readonly #epochs = new Map<number, Map<string, Staged>>();
-  readonly #onCommitted: ((epoch: number) => void) | undefined;
-  /** Epochs commit in order: data arriving for this one or an earlier one is a late attempt's. */
-  #lastCommitted = -1;
+  readonly ledger: EpochLedger;
 
-  constructor(coordinator: StreamCoordinator, onCommitted?: (epoch: number) => void) {
+  /** `ledger` holds the epochs already delivered (by an earlier run on the same checkpoint). */
+  constructor(coordinator: StreamCoordinator, ledger: EpochLedger = new MemoryEpochLedger()) {
     this.#coordinator = coordinator;
-    this.#onCommitted = onCommitted;
+    this.ledger = ledger;
   }
 
   async stage(epoch: number, partition: number, attempt: number, ipc: Uint8Array): Promise<void> {
-    if (epoch <= this.#lastCommitted) return; // a late attempt's: never published, so not decoded
+    // Epochs commit in order: data for a committed one is a late attempt's.
+    if (epoch <= this.ledger.lastCommitted) return; // a late attempt's: never published, so not decoded
     // Decoded on arrival, while Spark's tasks still run: the driver's commit then only
     // publishes, and its wait is not Node decoding a whole epoch while the executors idle.
     const batches = decode(ipc);
-    await this.#coordinator.reserve(ipc.byteLength);
-    if (epoch <= this.#lastCommitted) {
+    await reserve(this.#coordinator, ipc.byteLength);
+    if (epoch <= this.ledger.lastCommitted) {
       // The epoch committed while this frame waited for room (a speculative or zombie attempt):
       // keeping it would hold its reservation for ever.
-      await this.#coordinator.release(ipc.byteLength);
+      await releaseReserved(this.#coordinator, ipc.byteLength);
       return;
     }
     let attempts = this.#epochs.get(epoch);
@@ -60,7 +60,8 @@ export class CoordinatorSink implements SinkTarget {
       }
     }
     this.#epochs.delete(epoch);
-    this.#lastCommitted = Math.max(this.#lastCommitted, epoch);
+    // Recorded before publishing: frames arriving meanwhile are a late attempt's and are dropped.
+    this.ledger.commit(epoch);
     const width = partitions.reduce((w, p) => Math.max(w, p.partition + 1), 0);
     const entries: RecordBatch[][] = Array.from({ length: width }, () => []);
     let reserved = 0;
@@ -77,9 +78,8 @@ export class CoordinatorSink implements SinkTarget {
     // the reservation of a commit with nothing to publish.
     let unpublished = any ? 0 : reserved;
     for (const staged of attempts.values()) unpublished += staged.bytes;
-    if (unpublished > 0) await this.#coordinator.release(unpublished);
-    const batchId = any ? await this.#coordinator.publish({ partitions: entries }, { reservedBytes: reserved }) : -1;
-    this.#onCommitted?.(epoch);
+    if (unpublished > 0) await releaseReserved(this.#coordinator, unpublished);
+    const batchId = any ? await publishReserved(this.#coordinator, { partitions: entries }, reserved) : -1;
     return { duplicate: false, batchId };
   }
 
@@ -89,7 +89,7 @@ export class CoordinatorSink implements SinkTarget {
     if (!attempts) return;
     let bytes = 0;
     for (const staged of attempts.values()) bytes += staged.bytes;
-    if (bytes > 0) await this.#coordinator.release(bytes);
+    if (bytes > 0) await releaseReserved(this.#coordinator, bytes);
   }
 }
 

@@ -2,24 +2,26 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { InvalidArgumentError } from '../../runtime/base/index.js';
-import { StreamCoordinator } from '../../actors/stream-coordinator.js';
-import type { StreamingIterator } from '../../actors/streaming-iterator.js';
-import type { DataFrame } from '../connect/index.js';
-import { BridgedStreamingQuery, watchQuery } from './bridged-query.js';
+import { InvalidArgumentError, checkBoolean } from '../../runtime/base/index.js';
+import { StreamCoordinator, type StreamingIterator } from '../../actors/index.js';
+import { coordinatorRuntime } from '../../actors/stream-coordinator.js';
+import type { DataFrame, StreamingQuery } from '../connect/index.js';
 import { CoordinatorSink } from './coordinator-sink.js';
+import { ledgerFor } from './epoch-ledgers.js';
+import { watchQuery } from './query-watcher.js';
+import { streamBridge } from './stream-bridge.js';
+import type { StreamHandle } from './stream-handle.js';
 import {
   applyWriteOptions,
   batchSizeConnectorOptions,
-  bridgeFor,
-  checkDrainTimeout,
   checkWriteOptions,
+  stopTimeout,
   type BatchSizeOptions,
-  type StreamLimitOptions,
+  type BridgedStreamOptions,
   type WriteQueryOptions,
-} from './options.js';
+} from './stream-options.js';
 
-export interface FromSparkStreamingOptions extends StreamLimitOptions, WriteQueryOptions, BatchSizeOptions {
+export interface FromSparkStreamingOptions extends BridgedStreamOptions, WriteQueryOptions, BatchSizeOptions {
   /**
    * true: executors send their partitions straight to Node. false (the default, for small
    * streams): all data goes through one driver-side connection.
@@ -28,36 +30,38 @@ export interface FromSparkStreamingOptions extends StreamLimitOptions, WriteQuer
 }
 
 export interface ForwardStream {
-  /** `for await (const batch of iterator)`: Arrow record batches, in order per partition. */
+  /**
+   * `for await (const batch of iterator)`: Arrow record batches, in order per partition. The
+   * consumer is registered when this property is first read: a stream consumed only by
+   * `createPartitionedIterators` or `runPartitioned` never reads it, and so has no other reader.
+   */
   readonly iterator: StreamingIterator;
-  readonly query: BridgedStreamingQuery;
-  /** The stream's coordinator: for createPartitionedIterators, stats, monitoring. */
+  /** Spark's query. Stopping it completes the stream (consumers end after the rest); `handle.stop()` also releases it. */
+  readonly query: StreamingQuery;
+  /** The stream's coordinator: for partitioned consumers, stats, monitoring. */
   readonly coordinator: StreamCoordinator;
+  readonly handle: StreamHandle;
 }
 
-/** Last epoch delivered per (stream id, checkpoint), for queries restarted in this process. */
-const committedEpochs = new Map<string, number>();
-
-/** How long query.stop() waits for Spark before closing the stream's sockets under it. */
+/** A task blocked by backpressure may not notice Spark's stop: after this long its sockets are closed. */
 const SPARK_STOP_GRACE_MS = 5000;
 
 /**
- * Stream a Spark Structured Streaming DataFrame into Node: Spark writes it with the drls
- * connector (`format('drls')`) to this process's endpoint, one coordinator micro-batch per
- * Spark epoch with one entry per Spark partition, exactly once.
+ * Stream a Spark streaming DataFrame into Node: `writeStream.format('drls')` sends each
+ * epoch's partitions as Arrow IPC to this process, which publishes the epoch as one
+ * micro-batch (one entry per Spark partition) at Spark's commit, exactly once.
  */
 export async function fromSparkStreaming(streamingDf: DataFrame, options: FromSparkStreamingOptions = {}): Promise<ForwardStream> {
   if (!streamingDf || typeof (streamingDf as { writeStream?: unknown }).writeStream !== 'object') {
     throw new InvalidArgumentError('streamingDf must be a streaming DataFrame from spark.readStream');
   }
   const { useJvmSink = false } = options;
-  if (typeof useJvmSink !== 'boolean') throw new InvalidArgumentError(`options.useJvmSink must be a boolean, got ${JSON.stringify(useJvmSink)}`);
+  checkBoolean(useJvmSink, 'options.useJvmSink');
   checkWriteOptions(options);
   const batchSize = batchSizeConnectorOptions(options);
-  const bridge = bridgeFor(options);
+  const bridge = streamBridge(options);
 
   const coordinator = StreamCoordinator.create(options);
-  const iterator = coordinator.iterator();
   let registered = false;
   // Spark insists on a checkpoint for a custom sink; a fresh temporary one suits a local
   // Spark, and goes once the query has ended. Give your own (reachable by the cluster) to
@@ -67,14 +71,11 @@ export async function fromSparkStreaming(streamingDf: DataFrame, options: FromSp
     if (ownCheckpoint) await rm(ownCheckpoint, { recursive: true, force: true });
   };
   try {
-    // A query restarted on the same checkpoint resumes its epochs: the endpoint must know which
-    // it already delivered, so a replayed epoch is not delivered twice.
     if (options.checkpointLocation === undefined) ownCheckpoint = await mkdtemp(join(tmpdir(), `drls-checkpoint-${coordinator.streamId}-`));
     const checkpoint = options.checkpointLocation ?? ownCheckpoint!;
-    const resumeKey = `${coordinator.streamId}\u0000${checkpoint}`;
     // Only a checkpoint of the caller's can be restarted on, so only its epochs are remembered.
-    const sink = new CoordinatorSink(coordinator, ownCheckpoint ? undefined : (epoch) => committedEpochs.set(resumeKey, epoch));
-    const registration = await bridge.register(coordinator.streamId, { sink, lastCommittedEpoch: committedEpochs.get(resumeKey) ?? -1 });
+    const ledger = ownCheckpoint ? undefined : ledgerFor(coordinatorRuntime(coordinator), coordinator.streamId, checkpoint);
+    const registration = await bridge.register(coordinator.streamId, { sink: new CoordinatorSink(coordinator, ledger) });
     registered = true;
     const connector = { ...registration.connectorOptions(), ...batchSize, useJvmSink: String(useJvmSink) };
     const writer = streamingDf.writeStream.format('drls').options(connector);
@@ -82,31 +83,40 @@ export async function fromSparkStreaming(streamingDf: DataFrame, options: FromSp
     const watcher = watchQuery(query, coordinator, removeOwnCheckpoint);
 
     let stopping: Promise<void> | undefined;
-    const stop = async (drainTimeoutMs: number): Promise<void> => {
-      // Checked before the stop is remembered: a bad value must not make every later stop() fail.
-      checkDrainTimeout(drainTimeoutMs);
-      return (stopping ??= (async () => {
-        await watcher.stop();
-        // A task blocked by backpressure may not notice Spark's stop; closing the stream's
-        // sockets after a grace period unblocks it.
-        const sparkStopped = query.stop().catch(() => undefined);
-        const inTime = await Promise.race([sparkStopped.then(() => true), delay(SPARK_STOP_GRACE_MS, false, { ref: false })]);
-        await bridge.unregister(coordinator.streamId).catch(() => undefined);
-        if (!inTime) await sparkStopped;
-        try {
-          await coordinator.complete();
-          if ((await coordinator.getStats()).numConsumers > 0) await coordinator.waitForDrain({ timeoutMs: drainTimeoutMs });
-        } finally {
-          coordinator.remove();
-          await removeOwnCheckpoint().catch(() => undefined);
-        }
-      })());
+    const handle: StreamHandle = {
+      streamId: coordinator.streamId,
+      coordinator,
+      stop(stopOptions) {
+        // Checked before the stop is remembered: a bad value must not make every later stop() fail.
+        const timeoutMs = stopTimeout(stopOptions);
+        return (stopping ??= (async () => {
+          await watcher.stop();
+          const sparkStopped = query.stop().catch(() => undefined);
+          const inTime = await Promise.race([sparkStopped.then(() => true), delay(SPARK_STOP_GRACE_MS, false, { ref: false })]);
+          await bridge.unregister(coordinator.streamId).catch(() => undefined);
+          if (!inTime) await sparkStopped;
+          try {
+            await coordinator.complete();
+            if ((await coordinator.getStats()).numConsumers > 0) await coordinator.waitForDrain({ timeoutMs });
+          } finally {
+            coordinator.stop();
+            await removeOwnCheckpoint().catch(() => undefined);
+          }
+        })());
+      },
     };
-    return { iterator, query: new BridgedStreamingQuery(query, stop), coordinator };
+    let iterator: StreamingIterator | undefined;
+    return {
+      get iterator() {
+        return (iterator ??= coordinator.iterator());
+      },
+      query,
+      coordinator,
+      handle,
+    };
   } catch (err) {
     if (registered) await bridge.unregister(coordinator.streamId).catch(() => undefined);
-    await iterator.close();
-    coordinator.remove();
+    coordinator.stop();
     await removeOwnCheckpoint().catch(() => undefined);
     throw err;
   }

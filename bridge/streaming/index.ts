@@ -1,4 +1,6 @@
+// Spark to Node and back: the two bridge directions, each over a coordinator and the wire endpoint.
 export { fromSparkStreaming, type FromSparkStreamingOptions, type ForwardStream } from './from-spark-streaming.js';
 export { toSparkStreaming, type ToSparkStreamingOptions, type ReverseStream, type ReverseStreamHandle } from './to-spark-streaming.js';
-export { BridgedStreamingQuery } from './bridged-query.js';
-export type { EndpointAddressOptions } from './options.js';
+export type { StreamHandle } from './stream-handle.js';
+export type { EndpointAddressOptions } from './stream-bridge.js';
+export type { BatchSizeOptions, BridgedStreamOptions, WriteQueryOptions } from './stream-options.js';

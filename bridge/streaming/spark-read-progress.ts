@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { StreamFailedError, TimeoutError } from '../../runtime/base/index.js';
 import type { StreamCoordinator } from '../../actors/stream-coordinator.js';
 import type { SparkSession, StreamingQuery } from '../connect/index.js';
+import { offsetBatchId, sourceDescription } from './source-offsets.js';
 
 const POLL_MS = 250;
 
@@ -10,9 +11,9 @@ async function readThrough(query: StreamingQuery, streamId: string): Promise<num
   const progress = await query.lastProgress().catch(() => null);
   let through = -1;
   for (const source of progress?.sources ?? []) {
-    if (source.description !== `drls[${streamId}]` || typeof source.endOffset !== 'string') continue;
-    const offset = JSON.parse(source.endOffset) as { batchId?: number };
-    if (typeof offset.batchId === 'number') through = Math.max(through, offset.batchId);
+    if (source['description'] !== sourceDescription(streamId)) continue;
+    const batchId = offsetBatchId(source['endOffset']);
+    if (batchId !== undefined) through = Math.max(through, batchId);
   }
   return through;
 }

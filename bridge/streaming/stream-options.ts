@@ -1,27 +1,10 @@
-import { InvalidArgumentError, checkIntegerInRange, checkPositive } from '../../runtime/base/index.js';
-import { JvmBridge } from '../../actors/jvm-bridge.js';
-import type { ActorRuntime } from '../../runtime/index.js';
+import { checkIntegerInRange, checkOptionalString, checkTimeout } from '../../runtime/base/index.js';
+import type { StreamCoordinatorOptions } from '../../actors/index.js';
 import type { DataStreamWriter, OutputMode, Trigger } from '../connect/index.js';
+import type { EndpointAddressOptions } from './stream-bridge.js';
 
-/** Where the JVM connector reaches Node. */
-export interface EndpointAddressOptions {
-  /** Interface the endpoint binds; default '127.0.0.1'. Use '0.0.0.0' for a cluster. */
-  host?: string;
-  /** Default 0: a free port. */
-  port?: number;
-  /** The address executors should dial, when it differs from `host` (e.g. bound to 0.0.0.0). */
-  advertisedHost?: string;
-}
-
-export interface StreamLimitOptions {
-  /** Name of the stream and its coordinator; default a random id. */
-  streamId?: string;
-  /** Default 64. */
-  maxBufferedBatches?: number;
-  /** Default 2 GiB. */
-  maxBufferedBytes?: number;
-  /** Default: the process-wide actor runtime. */
-  runtime?: ActorRuntime;
+/** A bridged stream's coordinator, and where Spark's connector reaches it. */
+export interface BridgedStreamOptions extends StreamCoordinatorOptions {
   endpoint?: EndpointAddressOptions;
 }
 
@@ -55,16 +38,14 @@ export interface WriteQueryOptions {
   outputMode?: OutputMode;
 }
 
-export function checkDrainTimeout(value: unknown): number {
-  checkPositive(value, 'options.drainTimeoutMs');
-  return value;
-}
+/** How long a stream's stop() waits for what is buffered to be taken, unless told otherwise. */
+export const DEFAULT_STOP_TIMEOUT_MS = 30_000;
 
-/** The runtime's JVM bridge; the endpoint options count when it is first started. */
-export function bridgeFor(options: StreamLimitOptions): JvmBridge {
-  const { host, port, advertisedHost } = options.endpoint ?? {};
-  checkOptionalString(advertisedHost, 'options.endpoint.advertisedHost');
-  return JvmBridge.get({ runtime: options.runtime, host, port, advertisedHost });
+/** Checks stop()'s options; the timeout it should wait. */
+export function stopTimeout(options: { timeoutMs?: number } | undefined): number {
+  const timeoutMs = options?.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+  checkTimeout(timeoutMs, 'options.timeoutMs');
+  return timeoutMs;
 }
 
 /** Check the write options once, before any stream is created. */
@@ -80,10 +61,4 @@ export function applyWriteOptions(writer: DataStreamWriter, options: WriteQueryO
   if (options.checkpointLocation) writer.checkpointLocation(options.checkpointLocation);
   if (options.queryName) writer.queryName(options.queryName);
   return writer;
-}
-
-export function checkOptionalString(value: unknown, name: string): void {
-  if (value !== undefined && (typeof value !== 'string' || value === '')) {
-    throw new InvalidArgumentError(`${name} must be a non-empty string, got ${JSON.stringify(value)}`);
-  }
 }

@@ -1,22 +1,16 @@
 import type { Schema } from 'apache-arrow';
-import { InvalidArgumentError } from '../../runtime/base/index.js';
+import { InvalidArgumentError, checkOptionalString } from '../../runtime/base/index.js';
 import { StreamCoordinator } from '../../actors/stream-coordinator.js';
 import { Producer, type ArrowSource } from '../../actors/producer.js';
 import type { DataFrame, OptionValue, SparkSession, StreamingQuery } from '../connect/index.js';
-import { watchQuery } from './bridged-query.js';
+import { watchQuery } from './query-watcher.js';
 import { waitForSparkRead } from './spark-read-progress.js';
 import { CoordinatorSource } from './coordinator-source.js';
-import {
-  applyWriteOptions,
-  bridgeFor,
-  checkDrainTimeout,
-  checkOptionalString,
-  checkWriteOptions,
-  type StreamLimitOptions,
-  type WriteQueryOptions,
-} from './options.js';
+import { streamBridge } from './stream-bridge.js';
+import type { StreamHandle } from './stream-handle.js';
+import { applyWriteOptions, checkWriteOptions, stopTimeout, type BridgedStreamOptions, type WriteQueryOptions } from './stream-options.js';
 
-export interface ToSparkStreamingOptions extends StreamLimitOptions, WriteQueryOptions {
+export interface ToSparkStreamingOptions extends BridgedStreamOptions, WriteQueryOptions {
   /** With `format`, the write starts at once (as in the seed's example) and `query` is returned. */
   format?: string;
   /** Options of that write (`path`, `truncate`...). */
@@ -28,16 +22,14 @@ export interface ToSparkStreamingOptions extends StreamLimitOptions, WriteQueryO
   schema?: Schema;
 }
 
-export interface ReverseStreamHandle {
-  readonly streamId: string;
-  readonly coordinator: StreamCoordinator;
+/**
+ * `stop()` stops reading the source, completes the stream, waits up to `timeoutMs` (default
+ * 30 s) for Spark to commit what is buffered, stops the write started here (if any) and
+ * releases the stream.
+ */
+export interface ReverseStreamHandle extends StreamHandle {
   /** The source's error, once the producer failed on it; null otherwise. */
   readonly producerError: Error | null;
-  /**
-   * Stop reading the source, complete the stream, wait up to `drainTimeoutMs` (default 30 s)
-   * for Spark to commit what is buffered, stop the write started here (if any), remove the stream.
-   */
-  stop(options?: { drainTimeoutMs?: number }): Promise<void>;
 }
 
 export interface ReverseStream {
@@ -59,14 +51,14 @@ export async function toSparkStreaming(source: ArrowSource, spark: SparkSession,
   }
   checkOptionalString(options.format, 'options.format');
   checkWriteOptions(options);
-  const bridge = bridgeFor(options);
+  const bridge = streamBridge(options);
 
   const coordinator = StreamCoordinator.create(options);
   let producer: Producer;
   try {
-    producer = Producer.start(source, coordinator, { runtime: options.runtime });
+    producer = Producer.start(source, coordinator);
   } catch (err) {
-    coordinator.remove(); // a source refused at the edge leaves nothing behind
+    coordinator.stop(); // a source refused at the edge leaves nothing behind
     throw err;
   }
   const target = new CoordinatorSource(coordinator, options.schema);
@@ -92,22 +84,22 @@ export async function toSparkStreaming(source: ArrowSource, spark: SparkSession,
       get producerError() {
         return producerError;
       },
-      async stop(opts = {}) {
+      async stop(stopOptions) {
         // Checked before the stop is remembered: a bad value must not make every later stop() fail.
-        const drainTimeoutMs = checkDrainTimeout(opts.drainTimeoutMs ?? 30_000);
+        const timeoutMs = stopTimeout(stopOptions);
         return (stopping ??= (async () => {
           try {
             await producer.stop();
             if (coordinator.alive) {
               await coordinator.complete();
               await producer.done.catch(() => undefined);
-              await waitForSparkRead(spark, coordinator, query, drainTimeoutMs);
+              await waitForSparkRead(spark, coordinator, query, timeoutMs);
             }
           } finally {
             await watcher?.stop();
             await query?.stop().catch(() => undefined);
             await bridge.unregister(coordinator.streamId).catch(() => undefined);
-            coordinator.remove();
+            coordinator.stop();
           }
         })());
       },
@@ -116,7 +108,7 @@ export async function toSparkStreaming(source: ArrowSource, spark: SparkSession,
   } catch (err) {
     await producer.stop();
     await bridge.unregister(coordinator.streamId).catch(() => undefined);
-    coordinator.remove();
+    coordinator.stop();
     throw err;
   }
 }

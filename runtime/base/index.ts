@@ -6,3 +6,4 @@ export { errorMessage } from './error-message.js';
 export * from './validators.js';
 export { batchByteLength, toRecordBatches, schemaSignature, type BatchInput } from './arrow.js';
 export { systemClock, type Clock } from './clock.js';
+export { packageRoot } from './package-root.js';

@@ -10,6 +10,12 @@ export function checkPositive(value: unknown, name: string, opts: { integer?: bo
   if (!ok) throw new InvalidArgumentError(`${name} must be a positive ${opts.integer ? 'integer' : 'number'}, got ${show(value)}`);
 }
 
+export function checkNonNegative(value: unknown, name: string): asserts value is number {
+  if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
+    throw new InvalidArgumentError(`${name} must be a number >= 0, got ${show(value)}`);
+  }
+}
+
 export function checkNonNegativeInteger(value: unknown, name: string): asserts value is number {
   if (!(typeof value === 'number' && Number.isInteger(value) && value >= 0)) {
     throw new InvalidArgumentError(`${name} must be a non-negative integer, got ${show(value)}`);

@@ -52,7 +52,7 @@ test('/metrics over HTTP carries the stream metrics, labelled by stream_id', asy
     assert.is((await fetch(server.url.replace('/metrics', '/other'))).status, 404);
   } finally {
     await server.close();
-    await c.deregister('reader');
+    await c.unregister('reader');
   }
 });
 

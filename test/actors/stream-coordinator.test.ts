@@ -3,6 +3,10 @@ import * as assert from 'uvu/assert';
 import { tableFromArrays } from 'apache-arrow';
 import { ActorRuntime } from '../../runtime/index.js';
 import { StreamCoordinator } from '../../actors/index.js';
+import { publishReserved, releaseReserved, reserve } from '../../actors/stream-coordinator.js';
+import { batchOf } from '../support/pull.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { waitFor } from '../support/wait.js';
 import type { DrlsError } from '../../runtime/base/index.js';
 import { bytesBatch, intBatch, turn, xs } from '../support/arrow.js';
 
@@ -150,7 +154,7 @@ test('resume from a batch id; one already collected is a typed error', async ({ 
   const late = c.iterator({ startBatchId: 2 });
   await c.complete();
   const rest = (async () => xs(await collect(late)))();
-  await c.deregister('a');
+  await c.unregister('a');
   assert.equal(await rest, [2, 3]);
   await c.register({ startBatchId: 0 }).then(() => assert.unreachable(), code('DRLS_BATCH_COLLECTED'));
 });
@@ -196,44 +200,58 @@ test('pullMany with maxBytes: large batches come one at a time, never none', asy
 test('reserve: room for staged data is pending while full and counted until published', async ({ rt }) => {
   const c = StreamCoordinator.create({ maxBufferedBytes: 1000, runtime: rt });
   const reg = c.register({ consumerId: 'a' });
-  await c.reserve(1000); // empty buffer: granted
+  await reserve(c, 1000); // empty buffer: granted
   // Nothing is published yet: an epoch being staged may outgrow the limit (else it could never commit).
-  await c.reserve(400);
+  await reserve(c, 400);
   assert.is((await c.getStats()).reservedBytes, 1400);
-  await c.publish(bytesBatch(1400), { reservedBytes: 1400 });
+  await publishReserved(c, { partitions: [bytesBatch(1400)] }, 1400);
   await reg;
-  const next = c.reserve(100);
+  const next = reserve(c, 100);
   assert.is(await settledState(next), 'pending'); // the 1400 bytes are now buffered
   assert.is((await c.getStats()).reservedBytes, 0);
   await c.pull('a');
   await next;
-  await c.release(100);
+  await releaseReserved(c, 100);
   assert.is((await c.getStats()).reservedBytes, 0);
 });
 
-test('pull with a timeout answers timeout, then the batch once it comes', async ({ rt }) => {
+test('pull with a timeout answers timeout when the clock passes it, then the batch once it comes', async () => {
+  const clock = new ManualClock();
+  const rt = new ActorRuntime({ clock });
   const c = StreamCoordinator.create({ runtime: rt });
   const reg = c.register({ consumerId: 'a' });
   await c.publish(intBatch([1]));
   await reg;
   await c.pull('a');
-  assert.equal(await c.pull('a', { timeoutMs: 20 }), { kind: 'timeout' });
+  const timed = c.pull('a', { timeoutMs: 60_000 });
+  await waitFor(() => clock.pending === 1);
+  assert.is(await settledState(timed), 'pending', 'no real time makes it time out');
+  clock.advance(60_000);
+  assert.equal(await timed, { kind: 'timeout' });
   const next = c.pull('a', { timeoutMs: 10_000 });
   await c.publish(intBatch([2]));
   assert.is((await next).kind, 'batch');
   await c.complete();
   assert.equal(await c.pull('a'), { kind: 'end' });
+  assert.is(clock.pending, 0, 'an answered pull leaves no timer behind');
+  rt.shutdown();
 });
 
-test('wait-for-drain resolves when consumers took everything, times out otherwise', async ({ rt }) => {
+test('wait-for-drain resolves when consumers took everything, times out otherwise', async () => {
+  const clock = new ManualClock();
+  const rt = new ActorRuntime({ clock });
   const c = StreamCoordinator.create({ runtime: rt });
   const reg = c.register({ consumerId: 'a' });
   await c.publish(intBatch([1]));
   await reg;
-  await c.waitForDrain({ timeoutMs: 20 }).then(() => assert.unreachable(), code('DRLS_TIMEOUT'));
+  const timed = c.waitForDrain({ timeoutMs: 20 });
+  await waitFor(() => clock.pending === 1);
+  clock.advance(20);
+  await timed.then(() => assert.unreachable(), code('DRLS_TIMEOUT'));
   const drained = c.waitForDrain();
   await c.pull('a');
   await drained;
+  rt.shutdown();
 });
 
 test('failure reaches a pending producer and a waiting consumer at once', async ({ rt }) => {
@@ -272,11 +290,11 @@ test('a producer blocked with no consumer registered shows in the stats', async 
   assert.ok(s.waitingForConsumers);
   assert.is(s.pendingPublishes, 1);
   const it = c.iterator();
-  assert.equal(xs((await it.pull())!.partitions[0]!.batches), [1]);
+  assert.equal(xs(batchOf(await it.pull()).partitions[0]!.batches), [1]);
   // An iterator takes batches several at a time and frees them when it asks for more.
   const next = it.pull();
   assert.is(await blocked, 1);
-  assert.equal(xs((await next)!.partitions[0]!.batches), [2]);
+  assert.equal(xs(batchOf(await next).partitions[0]!.batches), [2]);
   await it.close();
 });
 
@@ -285,9 +303,9 @@ test('iterator prefetchBytes: a large batch is freed as soon as the next one is 
   const it = c.iterator({ prefetchBytes: 500 });
   for (let i = 0; i < 3; i++) await c.publish(bytesBatch(1000, i));
   const fourth = c.publish(bytesBatch(1000, 3));
-  assert.equal((await it.pull())?.batchId, 0);
+  assert.equal(batchOf(await it.pull()).batchId, 0);
   assert.is(await settledState(fourth), 'pending');
-  assert.equal((await it.pull())?.batchId, 1);
+  assert.equal(batchOf(await it.pull()).batchId, 1);
   assert.is(await fourth, 3);
   await it.close();
   assert.throws(() => c.iterator({ prefetchBytes: -1 }), /options\.prefetchBytes must be a positive number, got -1/);
@@ -319,7 +337,7 @@ test('publishing after complete is a typed error; removing the coordinator frees
   await c.complete();
   await c.publish(intBatch([1])).then(() => assert.unreachable(), code('DRLS_STREAM_CLOSED'));
   const reg = c.register();
-  c.remove();
+  c.stop();
   await reg.then(() => assert.unreachable(), code('DRLS_ACTOR_STOPPED')).catch(() => undefined);
   assert.not.ok(rt.has('stream_coord_x'));
 });

@@ -74,7 +74,7 @@ test('kill rejects pending asks and later messages with ActorStoppedError', asyn
   const h = rt.spawn('k', counter());
   const pending = h.ask({ type: 'never' });
   await h.ask({ type: 'get' });
-  assert.ok(rt.kill('k'));
+  assert.ok(rt.stop('k'));
   await pending.then(
     () => assert.unreachable(),
     (err: DrlsError) => assert.is(err.code, 'DRLS_ACTOR_STOPPED'),

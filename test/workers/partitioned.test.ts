@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
 import { ActorRuntime } from '../../runtime/index.js';
 import { StreamCoordinator, type StreamingIterator } from '../../actors/index.js';
-import { assignPartitions, createPartitionedIterators, runPartitioned, packBatches, unpackBatches } from '../../workers/index.js';
+import { assignPartitions, createPartitionedIterators, runPartitioned } from '../../workers/index.js';
+import { packBatches, unpackBatches } from '../../workers/arrow-transfer.js';
 import { WorkerFailedError, type DrlsError } from '../../runtime/base/index.js';
 import { intBatch, xs } from '../support/arrow.js';
 
@@ -150,7 +151,7 @@ test('a throwing worker surfaces with its batch id and partition; nothing hangs'
       assert.match(err.message, 'bad row in batch');
     },
   );
-  c.remove();
+  c.stop();
   await fed;
 });
 

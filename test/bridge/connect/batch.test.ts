@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Bool, Float64, type Decimal, Int32, Int64, Table, Type, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SparkError } from '../../../bridge/connect/index.js';
+import { SparkError } from '../../../index.js';
 import { getSpark } from '../../support/spark.js';
 
 function column(t: Table, name: string): Vector {

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { InvalidRemoteError, parseRemote } from '../../../bridge/connect/index.js';
+import { parseRemote } from '../../../bridge/connect/index.js';
+import { InvalidRemoteError } from '../../../index.js';
 
 test('sc:// addresses parse into host, port and parameters', () => {
   const r = parseRemote('sc://spark.example:15010/;token=abc;user_id=me');

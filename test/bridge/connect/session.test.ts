@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SessionClosedError, SparkError, SparkSession } from '../../../bridge/connect/index.js';
+import { SparkSession } from '../../../bridge/connect/index.js';
+import { SessionClosedError, SparkError } from '../../../index.js';
 import { ensureSpark } from '../../../bridge/spark/index.js';
 import { getSpark } from '../../support/spark.js';
 

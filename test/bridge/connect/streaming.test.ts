@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { StreamingQueryFailedError, type SparkSession } from '../../../bridge/connect/index.js';
+import { type SparkSession } from '../../../bridge/connect/index.js';
+import { StreamingQueryFailedError } from '../../../index.js';
 import { getSpark } from '../../support/spark.js';
 
 async function countOf(spark: SparkSession, table: string): Promise<number> {
@@ -42,7 +43,7 @@ test('a rate stream into the memory sink: start, status, progress, query, stop',
     assert.is(status.isActive, true);
     assert.is(await q.exception(), null);
     // Still running: a bounded wait returns false.
-    assert.is(await q.awaitTermination(300), false);
+    assert.is(await q.awaitTermination({ timeoutMs: 300 }), false);
   } finally {
     await q.stop();
   }
@@ -67,7 +68,7 @@ test('a file stream over a folder of parquet files, availableNow, checkpointed',
       .checkpointLocation(join(dir, 'chk'))
       .trigger({ availableNow: true })
       .start();
-    assert.is(await q.awaitTermination(120_000), true);
+    assert.is(await q.awaitTermination({ timeoutMs: 120_000 }), true);
     assert.is(await countOf(spark, 'drls_files_q'), 120);
     const sum = await (await spark.sql('SELECT sum(id) AS s FROM drls_files_q')).collect();
     assert.is(sum.getChild('s')?.get(0), 7140n);
@@ -87,7 +88,7 @@ test('a failing query rejects awaitTermination with a typed error', async () => 
     .queryName('drls_fail_q')
     .start();
   try {
-    await q.awaitTermination(120_000);
+    await q.awaitTermination({ timeoutMs: 120_000 });
     assert.unreachable('the query should fail');
   } catch (err) {
     assert.instance(err, StreamingQueryFailedError);

@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SparkSession, SparkUnavailableError } from '../../../bridge/connect/index.js';
+import { SparkSession } from '../../../bridge/connect/index.js';
+import { SparkUnavailableError } from '../../../index.js';
 import { ensureSpark } from '../../../bridge/spark/index.js';
 
 /** A port nothing listens on: bind one, then free it. */

@@ -44,8 +44,8 @@ test('two concurrent commits of one epoch publish it once', async () => {
 
 test('data replayed for an epoch already committed is read but never staged', async () => {
   const { endpoint } = await startEndpoint();
-  const sink = new RecordingSink();
-  const reg = endpoint.register('c', { sink, lastCommittedEpoch: 3 });
+  const sink = new RecordingSink(3);
+  const reg = endpoint.register('c', { sink });
   const { client } = await TestClient.hello(endpoint.port, { role: 'write', streamId: 'c', secret: reg.secret, epoch: 3, partition: 0, attempt: 0 });
   client.send(FrameType.DATA, ipcOf([1]));
   client.sendJson(FrameType.END, { batches: 1, rows: 1 });

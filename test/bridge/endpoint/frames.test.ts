@@ -12,15 +12,25 @@ type Mode = 'chunks' | 'adopted';
  * `b`, either from its 'data' chunks or from a socket the reader adopted (reads land in
  * buffers it chose), as the endpoint does.
  */
-async function pair(mode: Mode, maxPayload = 1 << 30): Promise<{ a: Socket; reader: FrameReader; close(): void }> {
+async function pair(mode: Mode, maxPayload = 1 << 30): Promise<{ a: Socket; reader: FrameReader; readsInPlace: boolean; close(): void }> {
   const server = createServer({ pauseOnConnect: mode === 'adopted' });
   const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
   const a = connect({ host: '127.0.0.1', port });
   const b = await accepted;
-  const { reader, socket } = mode === 'adopted' ? FrameReader.adopt(b, maxPayload) : { reader: new FrameReader(b, maxPayload), socket: b };
-  return { a, reader, close: () => { a.destroy(); socket.destroy(); server.close(); } };
+  const { reader, socket, readsInPlace } = mode === 'adopted' ? FrameReader.adopt(b, maxPayload) : { reader: new FrameReader(b, maxPayload), socket: b, readsInPlace: false };
+  return { a, reader, readsInPlace, close: () => { a.destroy(); socket.destroy(); server.close(); } };
+}
+
+{
+  const test = suite('frame reader on this Node');
+  test('adopting an accepted socket reads payloads in place (the wire’s fast path, through a Node internal)', async () => {
+    const { readsInPlace, close } = await pair('adopted');
+    close();
+    assert.ok(readsInPlace, `Node ${process.version} no longer lets the endpoint choose where reads land: frames are copied in chunks`);
+  });
+  test.run();
 }
 
 for (const mode of ['chunks', 'adopted'] as const) {

@@ -1,13 +1,15 @@
 import { connect, type Socket } from 'node:net';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import {
-  BridgeEndpoint,
+  MemoryEpochLedger,
+  WireEndpoint,
   FrameReader,
   FrameType,
   decodeJson,
   encodeFrame,
   encodeJsonFrame,
   type CommitResult,
+  type EpochLedger,
   type CommittedPartition,
   type EndpointLogger,
   type Frame,
@@ -101,8 +103,14 @@ export class RecordingSink implements SinkTarget {
   readonly commits: { epoch: number; partitions: readonly CommittedPartition[] }[] = [];
   readonly aborts: number[] = [];
   hold: Promise<void> | undefined;
+  readonly ledger: EpochLedger;
   readonly #stagedWaiters: { n: number; resolve: () => void }[] = [];
   #nextBatchId = 0;
+
+  /** `lastCommitted`: the epochs an earlier run already delivered. */
+  constructor(lastCommitted = -1) {
+    this.ledger = new MemoryEpochLedger(lastCommitted);
+  }
 
   async stage(epoch: number, partition: number, attempt: number, ipc: Uint8Array): Promise<void> {
     this.staged.push({ epoch, partition, attempt, ipc });
@@ -112,6 +120,7 @@ export class RecordingSink implements SinkTarget {
 
   async commitEpoch(epoch: number, partitions: readonly CommittedPartition[]): Promise<CommitResult> {
     this.commits.push({ epoch, partitions });
+    this.ledger.commit(epoch);
     return { duplicate: false, batchId: this.#nextBatchId++ };
   }
 
@@ -126,7 +135,7 @@ export class RecordingSink implements SinkTarget {
   }
 }
 
-export async function startEndpoint(logger = memoryLogger()): Promise<{ endpoint: BridgeEndpoint; logger: ReturnType<typeof memoryLogger> }> {
-  const endpoint = await BridgeEndpoint.start({ logger });
+export async function startEndpoint(logger = memoryLogger()): Promise<{ endpoint: WireEndpoint; logger: ReturnType<typeof memoryLogger> }> {
+  const endpoint = await WireEndpoint.start({ logger });
   return { endpoint, logger };
 }

@@ -1,16 +1,16 @@
 import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
-import { JvmBridge } from '../../../actors/jvm-bridge.js';
+import { streamBridge } from '../../../bridge/streaming/stream-bridge.js';
 import { ActorRuntime } from '../../../runtime/index.js';
 import type { DrlsError } from '../../../runtime/base/index.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BridgeEndpoint, type EndpointOptions } from '../../../bridge/endpoint/index.js';
+import { WireEndpoint, type EndpointOptions } from '../../../bridge/endpoint/index.js';
 import { RecordingSink, TestClient, memoryLogger, startEndpoint } from './helpers.js';
 
 async function rejects(options: EndpointOptions, message: RegExp): Promise<void> {
   try {
-    await BridgeEndpoint.start(options);
+    await WireEndpoint.start(options);
     assert.unreachable('should have thrown');
   } catch (err) {
     assert.is((err as { code?: string }).code, 'DRLS_INVALID_ARGUMENT');
@@ -33,7 +33,7 @@ test('a port already taken is a typed error naming it; the bridge then starts af
   const port = (taken.address() as AddressInfo).port;
   const rt = new ActorRuntime();
   try {
-    const err = await JvmBridge.get({ runtime: rt, port })
+    const err = await streamBridge({ runtime: rt, endpoint: { port } })
       .register('s', { sink: new RecordingSink() })
       .then(
         () => null,
@@ -41,7 +41,7 @@ test('a port already taken is a typed error naming it; the bridge then starts af
       );
     assert.is(err?.code, 'DRLS_ENDPOINT_START');
     assert.match(err!.message, `127.0.0.1:${port}`);
-    const reg = await JvmBridge.get({ runtime: rt }).register('s', { sink: new RecordingSink() }); // at once
+    const reg = await streamBridge({ runtime: rt }).register('s', { sink: new RecordingSink() }); // at once
     assert.is.not(reg.connectorOptions().port, String(port));
   } finally {
     rt.shutdown();
@@ -60,28 +60,27 @@ test('binds 127.0.0.1 on a free port by default and hands out connector options'
 });
 
 test('connector options carry the advertised host, for executors on other machines', async () => {
-  const endpoint = await BridgeEndpoint.start({ host: '0.0.0.0', advertisedHost: 'driver.example', logger: { warn: () => undefined } });
+  const endpoint = await WireEndpoint.start({ host: '0.0.0.0', advertisedHost: 'driver.example', logger: { warn: () => undefined } });
   assert.is(endpoint.register('s', { sink: new RecordingSink() }).connectorOptions().host, 'driver.example');
   await endpoint.close();
-  const wildcard = await BridgeEndpoint.start({ host: '0.0.0.0', logger: { warn: () => undefined } });
+  const wildcard = await WireEndpoint.start({ host: '0.0.0.0', logger: { warn: () => undefined } });
   assert.is(wildcard.register('s', { sink: new RecordingSink() }).connectorOptions().host, '127.0.0.1');
   await wildcard.close();
 });
 
-test('register refuses a taken stream id, a missing target and a bad lastCommittedEpoch', async () => {
+test('register refuses a taken stream id and a missing target', async () => {
   const { endpoint } = await startEndpoint();
   endpoint.register('s', { sink: new RecordingSink() });
   assert.throws(() => endpoint.register('s', { sink: new RecordingSink() }), (e: Error & { code?: string }) => e.code === 'DRLS_STREAM_REGISTERED');
   assert.throws(() => endpoint.register('t', {}), /options\.sink or options\.source/);
-  assert.throws(() => endpoint.register('u', { sink: new RecordingSink(), lastCommittedEpoch: -2 }), /options\.lastCommittedEpoch/);
   await endpoint.close();
   assert.throws(() => endpoint.register('v', { sink: new RecordingSink() }), (e: Error & { code?: string }) => e.code === 'DRLS_ENDPOINT_CLOSED');
 });
 
 test('an idle endpoint does not keep the process alive', async () => {
   const script = [
-    "import { BridgeEndpoint } from './bridge/endpoint/index.ts';",
-    "const e = await BridgeEndpoint.start();",
+    "import { WireEndpoint } from './bridge/endpoint/index.ts';",
+    "const e = await WireEndpoint.start();",
     "e.register('s', { sink: { stage: async () => {}, commitEpoch: async () => ({ duplicate: true }), abortEpoch: async () => {} } });",
     "console.log('listening', e.port);",
   ].join('\n');
@@ -95,7 +94,7 @@ test('an idle endpoint does not keep the process alive', async () => {
 
 test('a connection that never says HELLO is dropped after helloTimeoutMs', async () => {
   const logger = memoryLogger();
-  const endpoint = await BridgeEndpoint.start({ logger, helloTimeoutMs: 50 });
+  const endpoint = await WireEndpoint.start({ logger, helloTimeoutMs: 50 });
   const client = await TestClient.open(endpoint.port);
   const answer = await client.readJson();
   assert.is(answer.body['code'], 'DRLS_PROTOCOL_ERROR');

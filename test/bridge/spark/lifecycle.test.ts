@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ensureSpark, LocalSparkServer, SparkStartFailedError } from '../../../bridge/spark/index.js';
+import { ensureSpark, LocalSparkServer } from '../../../bridge/spark/index.js';
+import { SparkStartFailedError } from '../../../index.js';
 import { scratchDir } from '../../support/scratch.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/spark-child.ts', import.meta.url));

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InvalidArgumentError } from '../../../runtime/base/index.js';
-import { InvalidRemoteError } from '../../../bridge/connect/index.js';
+import { InvalidRemoteError } from '../../../index.js';
 import { initSpark } from '../../../bridge/spark/index.js';
 
 async function rejection(p: () => Promise<unknown>): Promise<Error & { code?: string }> {

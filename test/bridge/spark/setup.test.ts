@@ -6,7 +6,8 @@ import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ensureSpark, SparkSetupFailedError, SPARK_VERSION } from '../../../bridge/spark/index.js';
+import { ensureSpark, SPARK_VERSION } from '../../../bridge/spark/index.js';
+import { SparkSetupFailedError } from '../../../index.js';
 import { download } from '../../../bridge/spark/download.js';
 import { tarExtractor } from '../../../bridge/spark/tar.js';
 

@@ -5,7 +5,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
-import { fromSparkStreaming, createPartitionedIterators, JvmBridge, type StreamingIterator } from '../../../streaming.js';
+import { fromSparkStreaming, createPartitionedIterators, type StreamingIterator } from '../../../streaming.js';
+import { streamBridge } from '../../../bridge/streaming/stream-bridge.js';
 import type { DrlsError } from '../../../runtime/base/index.js';
 import { getSpark } from '../../support/spark.js';
 import { scratchDir } from '../../support/scratch.js';
@@ -46,10 +47,10 @@ for (const useJvmSink of [false, true]) {
   test(`a rate stream arrives complete, in order per partition, every value once (useJvmSink=${useJvmSink})`, async () => {
     const spark = await getSpark();
     const df = spark.readStream.format('rate').option('rowsPerSecond', 2000).option('numPartitions', 3).load();
-    const { iterator, query, coordinator } = await fromSparkStreaming(df, { useJvmSink, trigger: { processingTime: '200 milliseconds' } });
+    const { iterator, handle, coordinator } = await fromSparkStreaming(df, { useJvmSink, trigger: { processingTime: '200 milliseconds' } });
     let stopped: Promise<void> | undefined;
     const result = await consume(iterator, (seen) => {
-      if (seen >= 3000) stopped ??= query.stop({ drainTimeoutMs: 30_000 });
+      if (seen >= 3000) stopped ??= handle.stop({ timeoutMs: 30_000 });
     });
     await stopped;
     assert.equal([...result.keys()].sort(), [0, 1, 2], 'one entry per Spark partition');
@@ -75,7 +76,7 @@ test('a file stream over parquet files arrives complete; the query ending comple
   all.sort((a, b) => a - b);
   assert.equal(all, Array.from({ length: 5000 }, (_, i) => i), 'every value exactly once');
   assert.equal(await leftCheckpoints(coordinator.streamId), [], 'the ended query left no temporary checkpoint');
-  coordinator.remove();
+  coordinator.stop();
 });
 
 test('record batches end at maxRowsPerBatch or maxBytesPerBatch, whichever comes first', async () => {
@@ -93,7 +94,7 @@ test('record batches end at maxRowsPerBatch or maxBytesPerBatch, whichever comes
       rows.push(batch.numRows);
       values.push(...longs(batch, 'value'));
     }
-    coordinator.remove();
+    coordinator.stop();
     assert.equal(values.sort((a, b) => a - b), Array.from({ length: 3000 }, (_, i) => i), 'every value exactly once');
     return rows;
   };
@@ -119,7 +120,7 @@ for (const useJvmSink of [true, false]) {
       values.push(...longs(batch, 'value'));
       micro = iterator.lastBatchId;
     }
-    coordinator.remove();
+    coordinator.stop();
     assert.is(micro, 0, 'one micro-batch');
     assert.equal(values.sort((a, b) => a - b), Array.from({ length: 3000 }, (_, i) => i), 'every value exactly once');
   });
@@ -141,7 +142,7 @@ test('batch-size options are checked before Spark is asked anything', async () =
 test('partitioned consumers split the real Spark partitions', async () => {
   const spark = await getSpark();
   const df = spark.readStream.format('rate').option('rowsPerSecond', 1000).option('numPartitions', 4).load();
-  const { query, coordinator, iterator } = await fromSparkStreaming(df, { useJvmSink: true, trigger: { processingTime: '200 milliseconds' } });
+  const { handle, coordinator, iterator } = await fromSparkStreaming(df, { useJvmSink: true, trigger: { processingTime: '200 milliseconds' } });
   await iterator.close(); // only the partitioned consumers below
   const consumers = createPartitionedIterators({ coordinator, numConsumers: 2, numPartitions: 4 });
   const seen = consumers.map(() => new Set<number>());
@@ -152,7 +153,7 @@ test('partitioned consumers split the real Spark partitions', async () => {
       for await (const e of it.entries()) {
         seen[i]!.add(e.partition);
         total += e.batch.numRows;
-        if (total >= 1500) stopped ??= query.stop({ drainTimeoutMs: 30_000 });
+        if (total >= 1500) stopped ??= handle.stop({ timeoutMs: 30_000 });
       }
     }),
   );
@@ -164,7 +165,7 @@ test('partitioned consumers split the real Spark partitions', async () => {
 test('end-to-end backpressure: with maxBufferedBatches = 2 and a slow consumer the buffer stays within its limit', async () => {
   const spark = await getSpark();
   const df = spark.readStream.format('rate').option('rowsPerSecond', 5000).option('numPartitions', 2).load();
-  const { iterator, query, coordinator } = await fromSparkStreaming(df, {
+  const { iterator, handle, coordinator } = await fromSparkStreaming(df, {
     maxBufferedBatches: 2,
     useJvmSink: true,
     trigger: { processingTime: '100 milliseconds' },
@@ -179,7 +180,7 @@ test('end-to-end backpressure: with maxBufferedBatches = 2 and a slow consumer t
     // A deliberately slow consumer: Spark must wait for it, not pile data up in Node.
     await new Promise((r) => setTimeout(r, 300));
     void micro;
-    if (batches === 8) stopped = query.stop({ drainTimeoutMs: 30_000 });
+    if (batches === 8) stopped = handle.stop({ timeoutMs: 30_000 });
   }
   await stopped;
   assert.ok(maxBuffered <= 2, `buffer held ${maxBuffered} batches`);
@@ -189,7 +190,7 @@ test('end-to-end backpressure: with maxBufferedBatches = 2 and a slow consumer t
 test('a failing Spark query ends the iterator with an error, within seconds', async () => {
   const spark = await getSpark();
   const df = spark.readStream.format('rate').option('rowsPerSecond', 100).load().selectExpr("raise_error('deliberate failure') as value");
-  const { iterator, query } = await fromSparkStreaming(df, { trigger: { processingTime: '200 milliseconds' } });
+  const { iterator, handle } = await fromSparkStreaming(df, { trigger: { processingTime: '200 milliseconds' } });
   try {
     for await (const _ of iterator) assert.unreachable('no batch should arrive');
     assert.unreachable('the iterator must throw');
@@ -197,14 +198,14 @@ test('a failing Spark query ends the iterator with an error, within seconds', as
     assert.is((err as DrlsError).code, 'DRLS_STREAM_FAILED');
     assert.match((err as Error).message, 'deliberate failure');
   }
-  await query.stop({ drainTimeoutMs: 1000 }).catch(() => undefined);
+  await handle.stop({ timeoutMs: 1000 }).catch(() => undefined);
 });
 
 test('a wrong secret and garbage bytes are refused while a healthy stream carries on', async () => {
   const spark = await getSpark();
   const df = spark.readStream.format('rate').option('rowsPerSecond', 1000).option('numPartitions', 2).load();
-  const { iterator, query, coordinator } = await fromSparkStreaming(df, { useJvmSink: true, trigger: { processingTime: '200 milliseconds' } });
-  const { host, port } = await JvmBridge.get().address();
+  const { iterator, handle, coordinator } = await fromSparkStreaming(df, { useJvmSink: true, trigger: { processingTime: '200 milliseconds' } });
+  const { host, port } = await streamBridge().address();
   const exchange = (bytes: Buffer): Promise<Buffer> =>
     new Promise((resolve) => {
       const socket = connect(port, host, () => socket.end(bytes));
@@ -236,7 +237,7 @@ test('a wrong secret and garbage bytes are refused while a healthy stream carrie
         rows += more.numRows;
         if ((await coordinator.getStats()).batchesPublished > before + 2) break;
       }
-      stopped = query.stop({ drainTimeoutMs: 5000 });
+      stopped = handle.stop({ timeoutMs: 5000 });
       break;
     }
   }

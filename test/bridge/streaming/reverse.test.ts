@@ -24,7 +24,7 @@ test('10,000 known rows reach Spark’s memory sink exactly once', async () => {
     trigger: { processingTime: '200 milliseconds' },
   });
   assert.ok(query, 'format given: the write started at once');
-  await handle.stop({ drainTimeoutMs: 60_000 });
+  await handle.stop({ timeoutMs: 60_000 });
   const t = await (
     await spark.sql(
       "select count(*) as n, count(distinct value) as d, min(value) as lo, max(value) as hi, sum(case when label = concat('row-', value) then 1 else 0 end) as ok from drls_reverse_exact",
@@ -46,7 +46,7 @@ test('a source that throws fails the stream; the handle reports the producer’s
   assert.ok(await df.isStreaming());
   await handle.coordinator.waitForDrain({ timeoutMs: 30_000 }).catch(() => undefined);
   assert.match(handle.producerError?.message ?? '', 'source exploded');
-  await handle.stop({ drainTimeoutMs: 1000 }).catch(() => undefined);
+  await handle.stop({ timeoutMs: 1000 }).catch(() => undefined);
 });
 
 test('a refused source leaves no coordinator behind: the stream id is free again', async () => {
@@ -58,20 +58,20 @@ test('a refused source leaves no coordinator behind: the stream id is free again
   );
   assert.is(err?.code, 'DRLS_INVALID_ARGUMENT');
   const { handle } = await toSparkStreaming([single], spark, { streamId: 'refused-source' });
-  await handle.stop({ drainTimeoutMs: 1000 }).catch(() => undefined);
+  await handle.stop({ timeoutMs: 1000 }).catch(() => undefined);
 });
 
-test('a bad drainTimeoutMs is refused, and a later stop() still stops the stream', async () => {
+test('a bad timeoutMs is refused, and a later stop() still stops the stream', async () => {
   const spark = await getSpark();
   const { handle } = await toSparkStreaming([tableFromArrays({ value: BigInt64Array.from([1n]) })], spark);
-  const err = await handle.stop({ drainTimeoutMs: -1 }).then(
+  const err = await handle.stop({ timeoutMs: -1 }).then(
     () => null,
     (e: DrlsError) => e,
   );
   assert.is(err?.code, 'DRLS_INVALID_ARGUMENT');
-  assert.match(err!.message, 'drainTimeoutMs');
+  assert.match(err!.message, 'timeoutMs');
   assert.ok(handle.coordinator.alive, 'nothing was stopped yet');
-  await handle.stop({ drainTimeoutMs: 1000 }).catch(() => undefined); // nobody reads it: the drain times out
+  await handle.stop({ timeoutMs: 1000 }).catch(() => undefined); // nobody reads it: the drain times out
   assert.not.ok(handle.coordinator.alive);
   assert.throws(() => StreamCoordinator.get(handle.streamId), (e: DrlsError) => e.code === 'DRLS_UNKNOWN_STREAM');
 });

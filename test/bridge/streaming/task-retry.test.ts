@@ -1,7 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { StreamCoordinator, JvmBridge } from '../../../streaming.js';
+import { StreamCoordinator } from '../../../streaming.js';
+import { streamBridge } from '../../../bridge/streaming/stream-bridge.js';
 import { CoordinatorSink } from '../../../bridge/streaming/coordinator-sink.js';
 import type { SinkTarget } from '../../../bridge/endpoint/index.js';
 import { getSpark } from '../../support/spark.js';
@@ -31,8 +32,9 @@ test('the killed attempt’s data is dropped and its retry delivered: every row 
     },
     commitEpoch: (epoch, partitions) => real.commitEpoch(epoch, partitions),
     abortEpoch: (epoch) => real.abortEpoch(epoch),
+    ledger: real.ledger,
   };
-  const bridge = JvmBridge.get();
+  const bridge = streamBridge();
   const registration = await bridge.register(coordinator.streamId, { sink });
   const iterator = coordinator.iterator();
   const query = await spark.readStream
@@ -51,7 +53,7 @@ test('the killed attempt’s data is dropped and its retry delivered: every row 
   for await (const batch of iterator) for (const v of batch.getChild('value')!.toArray() as BigInt64Array) seen.push(Number(v));
   await ended;
   await bridge.unregister(coordinator.streamId);
-  coordinator.remove();
+  coordinator.stop();
 
   assert.ok(killed, 'an attempt was killed mid-write');
   seen.sort((a, b) => a - b);

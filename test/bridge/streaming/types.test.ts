@@ -44,7 +44,7 @@ test('every listed type survives Spark -> Node -> Spark with its values', async 
   const spark = await getSpark();
   // Forward: a real stream through the connector's sink into Node.
   const df = spark.readStream.format('rate').option('rowsPerSecond', 50).option('numPartitions', 1).load().selectExpr(...COLUMNS);
-  const { iterator, query } = await fromSparkStreaming(df, { trigger: { processingTime: '300 milliseconds' } });
+  const { iterator, handle } = await fromSparkStreaming(df, { trigger: { processingTime: '300 milliseconds' } });
   let forward: Table | undefined;
   for await (const micro of iterator.microBatches()) {
     const batches = micro.partitions.flatMap((p) => [...p.batches]).filter((b) => b.numRows > 0);
@@ -54,7 +54,7 @@ test('every listed type survives Spark -> Node -> Spark with its values', async 
       break;
     }
   }
-  await query.stop({ drainTimeoutMs: 5000 }).catch(() => undefined);
+  await handle.stop({ timeoutMs: 5000 }).catch(() => undefined);
   assert.ok(forward && forward.numRows > 0, 'rows arrived');
   const types = typeNames(forward!);
   assert.equal(Object.keys(types), COLUMNS.map((c) => c.split(' as ').at(-1)));
@@ -82,12 +82,12 @@ test('every listed type survives Spark -> Node -> Spark with its values', async 
   assert.equal(rows(forward!), rows(expected), 'forward values equal Spark’s own');
 
   // Reverse: the Arrow table back into Spark through the connector's source.
-  const { handle } = await toSparkStreaming([forward!], spark, {
+  const reverse = await toSparkStreaming([forward!], spark, {
     format: 'memory',
     queryName: 'drls_types_back',
     trigger: { processingTime: '200 milliseconds' },
   });
-  await handle.stop({ drainTimeoutMs: 60_000 });
+  await reverse.handle.stop({ timeoutMs: 60_000 });
   const back = await (await spark.sql('select * from drls_types_back order by i64')).collect();
   assert.equal(typeNames(back), typeNames(expected), 'Spark read back the same types');
   assert.equal(rows(back), rows(expected), 'and the same values');
@@ -114,7 +114,7 @@ const FLAT = [
 test('flat columns with nulls arrive as Spark computes them', async () => {
   const spark = await getSpark();
   const df = spark.readStream.format('rate').option('rowsPerSecond', 3000).option('numPartitions', 1).load().selectExpr(...FLAT);
-  const { iterator, query } = await fromSparkStreaming(df, { trigger: { processingTime: '300 milliseconds' } });
+  const { iterator, handle } = await fromSparkStreaming(df, { trigger: { processingTime: '300 milliseconds' } });
   const { Table: ArrowTable } = await import('apache-arrow');
   let forward: Table | undefined;
   for await (const micro of iterator.microBatches()) {
@@ -125,7 +125,7 @@ test('flat columns with nulls arrive as Spark computes them', async () => {
       break;
     }
   }
-  await query.stop({ drainTimeoutMs: 5000 }).catch(() => undefined);
+  await handle.stop({ timeoutMs: 5000 }).catch(() => undefined);
   assert.ok(forward, 'a micro-batch of at least 500 rows arrived');
   const first = Number(forward!.getChild('id')!.get(0));
   const expected = await (
