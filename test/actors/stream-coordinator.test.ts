@@ -215,13 +215,19 @@ test('reserve: room for staged data is pending while full and counted until publ
   assert.is((await c.getStats()).reservedBytes, 0);
 });
 
-test('pull with a timeout answers timeout when the clock passes it, then the batch once it comes', async () => {
+/** A coordinator on a hand-driven clock, with consumer 'a' registered and one batch published. */
+async function onManualClock(): Promise<{ clock: ManualClock; rt: ActorRuntime; c: StreamCoordinator }> {
   const clock = new ManualClock();
   const rt = new ActorRuntime({ clock });
   const c = StreamCoordinator.create({ runtime: rt });
   const reg = c.register({ consumerId: 'a' });
   await c.publish(intBatch([1]));
   await reg;
+  return { clock, rt, c };
+}
+
+test('pull with a timeout answers timeout when the clock passes it, then the batch once it comes', async () => {
+  const { clock, rt, c } = await onManualClock();
   await c.pull('a');
   const timed = c.pull('a', { timeoutMs: 60_000 });
   await waitFor(() => clock.pending === 1);
@@ -238,12 +244,7 @@ test('pull with a timeout answers timeout when the clock passes it, then the bat
 });
 
 test('wait-for-drain resolves when consumers took everything, times out otherwise', async () => {
-  const clock = new ManualClock();
-  const rt = new ActorRuntime({ clock });
-  const c = StreamCoordinator.create({ runtime: rt });
-  const reg = c.register({ consumerId: 'a' });
-  await c.publish(intBatch([1]));
-  await reg;
+  const { clock, rt, c } = await onManualClock();
   const timed = c.waitForDrain({ timeoutMs: 20 });
   await waitFor(() => clock.pending === 1);
   clock.advance(20);
