@@ -17,9 +17,7 @@ ensure_node_modules() {
 }
 
 ensure_spark() {
-  if [ -f bridge/spark/setup-cli.ts ]; then
-    node --import tsx bridge/spark/setup-cli.ts
-  fi
+  node --import tsx bridge/spark/cli.ts setup
   if [ -f bridge/jvm/build.sh ]; then
     bash bridge/jvm/build.sh
   fi

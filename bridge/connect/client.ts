@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { errorMessage, SessionClosedError, SparkError, SparkUnavailableError, type DrlsError } from '../../runtime/base/index.js';
+import { DrlsError, SessionClosedError, SparkAuthFailedError, SparkError, SparkUnavailableError, errorMessage } from '../../runtime/base/index.js';
 import type {
   AnalyzePlanResponse,
   AnalyzeRequestBody,
@@ -69,18 +69,19 @@ export class ConnectClient {
   readonly #metadata: grpc.Metadata;
   #closed = false;
 
-  constructor(remote: RemoteAddress, protosDir: string) {
+  constructor(remote: RemoteAddress, protosDir: string, token = remote.params['token']) {
     this.remote = remote;
     const Stub = serviceClient(protosDir);
     const ssl = remote.params['use_ssl'] === 'true';
     this.#stub = new Stub(`${remote.host}:${remote.port}`, ssl ? grpc.credentials.createSsl() : grpc.credentials.createInsecure(), {
       'grpc.max_receive_message_length': MAX_MESSAGE,
       'grpc.max_send_message_length': MAX_MESSAGE,
+      // grpc-js follows http(s)_proxy even to loopback, where a proxy can only be wrong.
+      ...(isLoopback(remote.host) ? { 'grpc.enable_http_proxy': 0 } : {}),
     });
     const user = remote.params['user_id'] ?? safeUserName();
     this.#userContext = { userId: user, userName: user };
     this.#metadata = new grpc.Metadata();
-    const token = remote.params['token'];
     if (token) this.#metadata.set('authorization', `Bearer ${token}`);
   }
 
@@ -153,9 +154,10 @@ export class ConnectClient {
 
   /** Turn a gRPC failure into a drls error: unreachable server, or Spark's own error with its class. */
   toError(err: unknown): DrlsError {
-    if (err instanceof SparkError || err instanceof SparkUnavailableError || err instanceof SessionClosedError) return err;
+    if (err instanceof DrlsError) return err;
     const e = err as Partial<grpc.ServiceError>;
     const address = this.remote.text;
+    if (e.code === grpc.status.UNAUTHENTICATED || e.code === grpc.status.PERMISSION_DENIED) return new SparkAuthFailedError(address, err);
     if (e.code === grpc.status.UNAVAILABLE) return new SparkUnavailableError(address, e.details ?? 'unavailable', err);
     if (e.code === grpc.status.DEADLINE_EXCEEDED && !e.metadata?.get('grpc-status-details-bin').length) {
       return new SparkUnavailableError(address, `no answer in time (${e.details ?? 'deadline exceeded'})`, err);
@@ -169,7 +171,9 @@ export class ConnectClient {
     } catch {
       /* not JSON; keep none */
     }
-    return new SparkError((e.details ?? (errorMessage(err))).trim(), {
+    let message = (e.details ?? errorMessage(err)).trim();
+    if (md['errorClass'] === 'DATA_SOURCE_NOT_FOUND' && /\bdrls\b/.test(params['provider'] ?? message)) message += DRLS_JAR_HINT;
+    return new SparkError(message, {
       errorClass: md['errorClass'],
       sqlState: md['sqlState'],
       messageParameters: params,
@@ -177,6 +181,14 @@ export class ConnectClient {
       cause: err,
     });
   }
+}
+
+const DRLS_JAR_HINT =
+  "\nhint: this Spark does not have the drls connector. Add its jar to the cluster (`npx drls jar-path` prints where it is; " +
+  'pass it with --jars or spark.jars, or put it in the jars/ folder of every node). initSpark() adds it to the local Spark by itself.';
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function safeUserName(): string {

@@ -1,5 +1,5 @@
 import { tableToIPC, type Table } from 'apache-arrow';
-import { checkPositive, checkTimeout, InvalidArgumentError, SparkError } from '../../runtime/base/index.js';
+import { checkOptionalString, checkPositive, checkTimeout, InvalidArgumentError, SparkError } from '../../runtime/base/index.js';
 import { ConnectClient } from './client.js';
 import type { SessionContext } from './context.js';
 import { DataFrame } from './dataframe.js';
@@ -12,6 +12,8 @@ import { StreamingQueryManager } from './streaming-query-manager.js';
 export interface ConnectOptions {
   /** `sc://host:port`. */
   remote: string;
+  /** Bearer token the server requires (`spark.connect.authenticate.token`); also `;token=` in `remote`. */
+  token?: string;
   /** Folder holding spark/connect/*.proto (the set-up extracts them from the pinned Spark). */
   protosDir: string;
   /**
@@ -65,7 +67,8 @@ export class SparkSession {
     checkTimeout(opts.keepAliveMs, 'options.keepAliveMs');
     const timeoutMs = opts.connectTimeoutMs ?? FIRST_ANSWER_MS;
     checkTimeout(timeoutMs, 'options.connectTimeoutMs');
-    const client = new ConnectClient(remote, opts.protosDir);
+    checkOptionalString(opts.token, 'options.token');
+    const client = new ConnectClient(remote, opts.protosDir, opts.token);
     let version: string;
     try {
       version = await firstAnswer(client, timeoutMs);

@@ -112,6 +112,7 @@ async function start(opts: ValidOptions): Promise<SparkSession> {
     // Our own server already answers on its port; on a busy machine its first reply can be slow.
     const session = await SparkSession.connect({
       remote: server.address,
+      token: server.token,
       protosDir: install.protosDir,
       connectTimeoutMs: opts.startTimeoutMs,
       onStop: stopServer,

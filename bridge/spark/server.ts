@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -48,11 +49,17 @@ export class LocalSparkServer {
   readonly javaPid: number;
   /** Milliseconds from spawning the JVM to its port answering. */
   readonly startMs: number;
+  /**
+   * The server's authentication token, random per start: a client must send it as a Bearer
+   * token, so no other local user or process can drive this server (SQL, files, reflection).
+   */
+  readonly token: string;
   readonly #child: ChildProcess;
   readonly #exited: Promise<void>;
   #onExit: () => void;
 
-  private constructor(child: ChildProcess, exited: Promise<void>, port: number, logFile: string, javaPid: number, startMs: number) {
+  private constructor(child: ChildProcess, exited: Promise<void>, port: number, logFile: string, javaPid: number, startMs: number, token: string) {
+    this.token = token;
     this.#child = child;
     this.#exited = exited;
     this.port = port;
@@ -90,12 +97,16 @@ export class LocalSparkServer {
       classpath,
       MAIN_CLASS,
     ];
+    // Given through the environment, not a -D flag: a process's arguments are visible to every
+    // local user, its environment only to its owner.
+    const token = randomBytes(32).toString('base64url');
     const log = openSync(logFile, 'a');
     const started = Date.now();
     let child: ChildProcess;
     try {
       child = spawn('bash', ['-c', WATCHDOG_SCRIPT, 'drls-spark', javaBinary(), ...javaArgs], {
         stdio: ['pipe', log, log, 'pipe'],
+        env: { ...process.env, SPARK_CONNECT_AUTHENTICATE_TOKEN: token },
         detached: true, // its own process group, so stop() reaches java even if the wrapper is gone
       });
     } finally {
@@ -132,7 +143,7 @@ export class LocalSparkServer {
         if (Date.now() - started > timeoutMs) throw fail(`no answer on ${HOST}:${port} within ${timeoutMs} ms`);
         await Promise.race([delay(250), exited]);
       }
-      return new LocalSparkServer(child, exited, port, logFile, javaPid, Date.now() - started);
+      return new LocalSparkServer(child, exited, port, logFile, javaPid, Date.now() - started, token);
     } finally {
       clearInterval(hold);
     }

@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   DRLS_TARGET_FAILED: 'a stream target threw something that is not a drls error',
   DRLS_SPARK_ERROR: 'Spark rejected or failed an operation',
   DRLS_SPARK_UNAVAILABLE: 'the Spark Connect server could not be reached',
+  DRLS_SPARK_AUTH_FAILED: 'the Spark Connect server refused the client: no token, or the wrong one',
   DRLS_INVALID_REMOTE: 'a Spark Connect address is not sc://host:port',
   DRLS_SESSION_CLOSED: 'the Spark session was stopped',
   DRLS_STREAMING_QUERY_FAILED: 'a Spark streaming query ended with an error',

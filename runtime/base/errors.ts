@@ -269,6 +269,19 @@ export class SparkUnavailableError extends DrlsError<'DRLS_SPARK_UNAVAILABLE'> {
   }
 }
 
+/** The Spark Connect server requires a token (`spark.connect.authenticate.token`) and the client's was missing or wrong. */
+export class SparkAuthFailedError extends DrlsError<'DRLS_SPARK_AUTH_FAILED'> {
+  readonly address: string;
+  constructor(address: string, cause?: unknown) {
+    super(
+      'DRLS_SPARK_AUTH_FAILED',
+      `Spark Connect at ${address} refused the client's credentials: give the server's token as options.token or ;token= in the address`,
+      { cause },
+    );
+    this.address = address;
+  }
+}
+
 /** A `remote` / SPARK_REMOTE value is not a valid `sc://host:port` address. */
 export class InvalidRemoteError extends DrlsError<'DRLS_INVALID_REMOTE'> {
   readonly remote: string;

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -101,5 +101,15 @@ for (const resolution of ['node16', 'bundler'] as const) {
     assert.is(errors, '', 'tsc found no error');
   });
 }
+
+test('the installed `drls jar-path` command prints the connector jar the package ships', async () => {
+  const dir = await scratchDir('drls-bin-');
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'user', private: true, type: 'module' }));
+  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball], { cwd: dir });
+  const { stdout } = await run(join(dir, 'node_modules', '.bin', 'drls'), ['jar-path']);
+  const jar = stdout.trim();
+  assert.is(jar, join(dir, 'node_modules', 'drls', 'bridge', 'jvm', 'target', 'drls-connector.jar'));
+  assert.ok((await stat(jar)).size > 0, 'the jar is in the package');
+});
 
 test.run();
