@@ -10,9 +10,12 @@ export class Connection {
   readonly reader: FrameReader;
   readonly peer: string;
 
-  /** Takes over a socket accepted with `pauseOnConnect` (see FrameReader.adopt); use `socket` afterwards. */
+  /**
+   * Takes over a socket accepted with `pauseOnConnect` (see FrameReader.adopt); use `socket`
+   * afterwards. `maxPayload` bounds both one frame and what is read ahead, until raised.
+   */
   constructor(accepted: Socket, maxPayload: number) {
-    const { reader, socket } = FrameReader.adopt(accepted, maxPayload);
+    const { reader, socket } = FrameReader.adopt(accepted, maxPayload, maxPayload);
     this.socket = socket;
     this.reader = reader;
     this.peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;

@@ -30,8 +30,8 @@ interface Filling {
  */
 export class FrameReader {
   #socket!: Socket;
-  readonly #maxPayload: number;
-  readonly #readAhead: number;
+  #maxPayload: number;
+  #readAhead: number;
   readonly #scratch = new Uint8Array(SCRATCH_BYTES);
   #start = 0; // unparsed bytes are scratch[#start, #end)
   #end = 0;
@@ -84,6 +84,15 @@ export class FrameReader {
     } as ConstructorParameters<typeof Socket>[0]);
     reader.#attach(socket);
     return { reader, socket, readsInPlace: true };
+  }
+
+  /**
+   * Raise the limits once the peer is known: before authentication a connection may only
+   * make Node hold a HELLO's worth of bytes, whatever its frames declare.
+   */
+  raiseLimits(maxPayload: number, readAheadBytes = DEFAULT_READ_AHEAD): void {
+    this.#maxPayload = Math.max(this.#maxPayload, maxPayload);
+    this.#readAhead = Math.max(this.#readAhead, readAheadBytes);
   }
 
   /** Drops buffered and further input (the connection is being refused). */

@@ -1,24 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
-import {
-  AuthFailedError,
-  DrlsError,
-  EndpointClosedError,
-  EndpointStartError,
-  InvalidArgumentError,
-  ProtocolError,
-  ProtocolVersionError,
-  RoleUnsupportedError,
-  StreamRegisteredError,
-  TargetFailedError,
-  UnknownStreamError,
-  checkIntegerInRange,
-  checkNonEmptyString,
-  checkTimeout,
-  errorMessage,
-} from '../../runtime/base/index.js';
+import { checkPositive, ConnectionLimitError, AuthFailedError, DrlsError, EndpointClosedError, EndpointStartError, InvalidArgumentError, ProtocolError, ProtocolVersionError, RoleUnsupportedError, StreamRegisteredError, TargetFailedError, UnknownStreamError, checkIntegerInRange, checkNonEmptyString, checkTimeout, errorMessage } from '../../runtime/base/index.js';
 import { Connection } from './connection.js';
-import { FrameType, MAX_PAYLOAD_BYTES } from './frame.js';
+import { FrameType, MAX_PAYLOAD_BYTES, encodeJsonFrame } from './frame.js';
 import { consoleLogger, type EndpointLogger } from './logger.js';
 import { parseHello, type Hello } from './messages.js';
 import { serveCommit, serveDriverWrite, serveWrite } from './sink-roles.js';
@@ -27,6 +11,27 @@ import { StreamEntry } from './stream-entry.js';
 import type { SinkTarget, SourceTarget } from './targets.js';
 
 export const PROTOCOL_VERSION = 1;
+
+/** The most bytes a connection may make Node hold before it has authenticated: a HELLO's worth. */
+export const HELLO_MAX_BYTES = 16 * 1024;
+const LIMIT_LOG_EVERY_MS = 60_000;
+
+interface Settings {
+  readonly host: string;
+  readonly advertisedHost: string;
+  readonly logger: EndpointLogger;
+  readonly maxFrameBytes: number;
+  readonly helloTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerStream: number;
+}
+
+/** Answers ERROR and closes a socket without reading from it or allocating a reader. */
+function refuseUnread(socket: Socket, error: DrlsError): void {
+  socket.on('error', () => undefined);
+  // Gone once the answer is sent: nothing is read from this peer, so nothing more is waited for.
+  socket.end(encodeJsonFrame(FrameType.ERROR, { code: error.code, message: error.message }), () => socket.destroy());
+}
 
 export interface EndpointOptions {
   /** Interface to bind; `127.0.0.1` by default. Use `0.0.0.0` (or a host address) for a cluster. */
@@ -44,6 +49,13 @@ export interface EndpointOptions {
   maxFrameBytes?: number;
   /** A connection that sends no HELLO within this time is dropped; 10 s by default. */
   helloTimeoutMs?: number;
+  /**
+   * Open connections the endpoint accepts, all streams together, authenticated or not; 1024 by
+   * default. Past it a connection is refused before anything is read or allocated for it.
+   */
+  maxConnections?: number;
+  /** Open connections one stream accepts (Spark's running tasks, plus its driver); 256 by default. */
+  maxConnectionsPerStream?: number;
   /**
    * Whether the listening socket alone keeps the process alive. False by default: an idle
    * endpoint lets a finished program exit (open connections still keep it alive while they last).
@@ -90,18 +102,24 @@ export class WireEndpoint {
   readonly #logger: EndpointLogger;
   readonly #maxFrameBytes: number;
   readonly #helloTimeoutMs: number;
+  readonly #maxConnections: number;
+  readonly #maxPerStream: number;
+  #refusedAtLimit = 0;
+  #limitLoggedAt = -Infinity;
   readonly #host: string;
   readonly #advertisedHost: string;
   #port = 0;
   #closed = false;
 
-  private constructor(server: Server, host: string, advertisedHost: string, logger: EndpointLogger, maxFrameBytes: number, helloTimeoutMs: number) {
+  private constructor(server: Server, settings: Settings) {
     this.#server = server;
-    this.#host = host;
-    this.#advertisedHost = advertisedHost;
-    this.#logger = logger;
-    this.#maxFrameBytes = maxFrameBytes;
-    this.#helloTimeoutMs = helloTimeoutMs;
+    this.#host = settings.host;
+    this.#advertisedHost = settings.advertisedHost;
+    this.#logger = settings.logger;
+    this.#maxFrameBytes = settings.maxFrameBytes;
+    this.#helloTimeoutMs = settings.helloTimeoutMs;
+    this.#maxConnections = settings.maxConnections;
+    this.#maxPerStream = settings.maxConnectionsPerStream;
   }
 
   /** Validates the options, binds, and resolves once the endpoint is listening. */
@@ -118,10 +136,14 @@ export class WireEndpoint {
     checkTimeout(helloTimeoutMs, 'options.helloTimeoutMs');
     const logger = options.logger ?? consoleLogger;
     if (typeof logger?.warn !== 'function') throw new InvalidArgumentError('options.logger must have a warn(line) method');
+    const maxConnections = options.maxConnections ?? 1024;
+    checkPositive(maxConnections, 'options.maxConnections', { integer: true });
+    const maxConnectionsPerStream = options.maxConnectionsPerStream ?? 256;
+    checkPositive(maxConnectionsPerStream, 'options.maxConnectionsPerStream', { integer: true });
 
     // Paused until a Connection has taken the socket over and chosen where its reads land.
     const server = createServer({ noDelay: true, pauseOnConnect: true });
-    const endpoint = new WireEndpoint(server, host, advertisedHost, logger, maxFrameBytes, helloTimeoutMs);
+    const endpoint = new WireEndpoint(server, { host, advertisedHost, logger, maxFrameBytes, helloTimeoutMs, maxConnections, maxConnectionsPerStream });
     server.on('connection', (socket) => endpoint.#accept(socket));
     await new Promise<void>((resolve, reject) => {
       const refused = (err: Error): void => reject(new EndpointStartError(host, port, err));
@@ -186,7 +208,13 @@ export class WireEndpoint {
   }
 
   #accept(accepted: Socket): void {
-    const conn = new Connection(accepted, this.#maxFrameBytes);
+    if (this.#sockets.size >= this.#maxConnections) {
+      this.#limitReached(`the endpoint's limit of ${this.#maxConnections} open connections`, `${accepted.remoteAddress ?? '?'}:${accepted.remotePort ?? '?'}`);
+      refuseUnread(accepted, new ConnectionLimitError(`this endpoint holds its limit of ${this.#maxConnections} open connections`));
+      return;
+    }
+    // Until its HELLO authenticates it, a peer can make Node hold a HELLO's worth of bytes, no more.
+    const conn = new Connection(accepted, HELLO_MAX_BYTES);
     const socket = conn.socket;
     this.#sockets.add(socket);
     socket.on('close', () => this.#sockets.delete(socket));
@@ -200,6 +228,11 @@ export class WireEndpoint {
     try {
       hello = await this.#readHello(conn);
       entry = this.#authenticate(hello);
+      if (entry.sockets.size >= this.#maxPerStream) {
+        this.#limitReached(`stream "${entry.streamId}"'s limit of ${this.#maxPerStream} open connections`, conn.peer);
+        throw new ConnectionLimitError(`stream "${entry.streamId}" holds its limit of ${this.#maxPerStream} open connections`);
+      }
+      conn.reader.raiseLimits(this.#maxFrameBytes);
       entry.sockets.add(conn.socket);
       conn.socket.on('close', () => entry?.sockets.delete(conn.socket));
       await this.#dispatch(conn, entry, hello);
@@ -216,6 +249,17 @@ export class WireEndpoint {
       this.#logger.warn(`refused connection from ${conn.peer} (${who}): ${error.code}: ${error.message}`);
       conn.refuse(error.code, error.message);
     }
+  }
+
+  /** One log line when a limit is first reached, then at most one a minute, counting what was refused. */
+  #limitReached(limit: string, peer: string): void {
+    this.#refusedAtLimit++;
+    const now = Date.now();
+    if (now - this.#limitLoggedAt < LIMIT_LOG_EVERY_MS) return;
+    this.#limitLoggedAt = now;
+    const count = this.#refusedAtLimit;
+    this.#refusedAtLimit = 0;
+    this.#logger.warn(`${limit} is reached: refused ${count === 1 ? 'a connection' : `${count} connections`} (latest from ${peer})`);
   }
 
   async #readHello(conn: Connection): Promise<Hello> {

@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   DRLS_PROTOCOL_VERSION: 'a HELLO with a protocol version this endpoint does not speak',
   DRLS_ROLE_UNSUPPORTED: 'a connection asked for a role its stream was not registered for',
   DRLS_STREAM_REGISTERED: 'a stream id is already registered on the endpoint',
+  DRLS_CONNECTION_LIMIT: 'the endpoint, or the stream, holds as many open connections as it accepts',
   DRLS_ENDPOINT_CLOSED: 'the endpoint (or the stream) was closed',
   DRLS_ENDPOINT_START: 'the endpoint could not listen where it was asked to',
   DRLS_TARGET_FAILED: 'a stream target threw something that is not a drls error',

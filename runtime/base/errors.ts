@@ -200,6 +200,13 @@ export class StreamRegisteredError extends DrlsError<'DRLS_STREAM_REGISTERED'> {
   }
 }
 
+/** A connection beyond the endpoint's or a stream's limit of open connections (docs/wire-protocol.md). */
+export class ConnectionLimitError extends DrlsError<'DRLS_CONNECTION_LIMIT'> {
+  constructor(detail: string) {
+    super('DRLS_CONNECTION_LIMIT', `${detail}; the connection is refused`);
+  }
+}
+
 /** The endpoint was closed (or its stream unregistered) while the connection was open. */
 export class EndpointClosedError extends DrlsError<'DRLS_ENDPOINT_CLOSED'> {
   constructor(what: string) {

@@ -25,6 +25,14 @@ record DrlsOptions(
   /** Well under a frame's limit: a batch may pass maxBytesPerBatch by its last row. */
   static final int MAX_BYTES_PER_BATCH = FrameType.MAX_PAYLOAD / 2;
 
+  /** The record's own toString would print the secret into any log or error that shows the options. */
+  @Override
+  public String toString() {
+    return "DrlsOptions[host=" + host + ", port=" + port + ", streamId=" + streamId + ", secret=***, useJvmSink=" + useJvmSink
+        + ", maxRowsPerBatch=" + maxRowsPerBatch + ", maxBytesPerBatch=" + maxBytesPerBatch
+        + ", maxBatchesPerTrigger=" + maxBatchesPerTrigger + ", connectTimeoutMs=" + connectTimeoutMs + "]";
+  }
+
   static DrlsOptions parse(CaseInsensitiveStringMap o) {
     String host = o.getOrDefault("host", "127.0.0.1");
     if (host.isBlank()) throw invalid("option \"host\" must not be empty");
