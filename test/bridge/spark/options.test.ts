@@ -32,7 +32,12 @@ test('each bad option is named with what was expected', async () => {
     [{ configs: { 'spark.x': {} } }, 'options.configs["spark.x"] must be a string, number or boolean'],
     [{ icebergCatalog: 'my-cat' }, 'options.icebergCatalog must be a plain identifier'],
     [{ icebergWarehouse: '/tmp/w' }, 'options.icebergWarehouse needs options.icebergCatalog'],
-    [{ startTimeoutMs: -1 }, 'options.startTimeoutMs must be a number of milliseconds > 0'],
+    [{ startTimeoutMs: -1 }, 'options.startTimeoutMs must be a positive number'],
+    [{ numExecutors: 0 }, 'options.numExecutors must be an integer from 1 to 64'],
+    [{ numExecutors: 2, master: 'local[2]' }, 'options.numExecutors and options.master must not both be given'],
+    [{ executorCores: 2 }, 'options.executorCores needs options.numExecutors'],
+    [{ numExecutors: 2, executorMemory: 'lots' }, 'options.executorMemory must be a JVM memory size'],
+    [{ sparkVersion: '3.5.1' }, 'options.sparkVersion must be a Spark 4 release'],
     [{ colour: 'red' }, 'unknown option "colour"'],
   ];
   for (const [opts, message] of cases) {
