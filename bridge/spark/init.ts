@@ -45,7 +45,7 @@ export function localServer(): LocalSparkServer | null {
 }
 
 async function start(opts: ValidOptions): Promise<SparkSession> {
-  const install = await ensureSpark({ requireJava: opts.remote === undefined });
+  const install = await ensureSpark({ requireJava: opts.remote === undefined, ...(opts.sparkVersion ? { version: opts.sparkVersion } : {}) });
   if (opts.icebergCatalog !== undefined && opts.remote === undefined && !install.icebergJar) {
     throw new IcebergUnavailableError(
       `the Iceberg runtime for Spark ${install.version} is not in the cache; run \`npm run setup\` with network access to Maven Central`,

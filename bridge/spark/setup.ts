@@ -36,8 +36,11 @@ export function sparkHome(): string {
  * use. Idempotent: a completed set-up is recognised by its marker (written last) and costs a
  * stat; a half-done one is thrown away and redone.
  */
-export async function ensureSpark(opts: { log?: Log; requireJava?: boolean } = {}): Promise<SparkInstall> {
+export async function ensureSpark(opts: { log?: Log; requireJava?: boolean; version?: string } = {}): Promise<SparkInstall> {
   const log = opts.log ?? (() => {});
+  if (opts.version !== undefined && opts.version !== SPARK_VERSION) {
+    throw new SparkSetupFailedError(`Spark ${opts.version} cannot be set up yet: only the pinned ${SPARK_VERSION} is`);
+  }
   if (opts.requireJava !== false) checkJava();
   const home = sparkHome();
   if (!existsSync(join(home, MARKER))) await installSpark(home, log);
