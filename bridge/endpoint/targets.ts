@@ -35,7 +35,8 @@ export interface SinkTarget {
   /**
    * Publishes the epoch, one entry per partition in partition order, each the staged data of the
    * named attempt (a partition with `batches: 0` may have staged nothing); drops other attempts.
-   * Records the epoch in `ledger` once it has taken the data (a refused commit records nothing).
+   * Records the epoch in `ledger` once it is published (a refused commit, or a publish the
+   * stream refuses, records nothing, so Spark's replay of it is delivered).
    * The endpoint calls it at most once per epoch (it answers repeats as duplicates itself), one
    * commit at a time per stream.
    */

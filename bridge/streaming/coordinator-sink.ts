@@ -20,21 +20,29 @@ export class CoordinatorSink implements SinkTarget {
   readonly #coordinator: StreamCoordinator;
   readonly #epochs = new Map<number, Map<string, Staged>>();
   readonly ledger: EpochLedger;
+  /**
+   * The newest epoch whose data a commit has taken, published or not yet: frames arriving for it
+   * or an earlier one are a late attempt's and are dropped. Apart from the ledger, which records
+   * an epoch only once it is published: an epoch whose publish is refused (the stream stopped)
+   * must be delivered when Spark replays it, not answered as a duplicate.
+   */
+  #taken: number;
 
   /** `ledger` holds the epochs already delivered (by an earlier run on the same checkpoint). */
   constructor(coordinator: StreamCoordinator, ledger: EpochLedger = new MemoryEpochLedger()) {
     this.#coordinator = coordinator;
     this.ledger = ledger;
+    this.#taken = ledger.lastCommitted;
   }
 
   async stage(epoch: number, partition: number, attempt: number, ipc: Uint8Array): Promise<void> {
-    // Epochs commit in order: data for a committed one is a late attempt's.
-    if (epoch <= this.ledger.lastCommitted) return; // a late attempt's: never published, so not decoded
+    // Epochs commit in order: data for one already taken is a late attempt's.
+    if (epoch <= this.#taken) return; // never published, so not decoded
     // Decoded on arrival, while Spark's tasks still run: the driver's commit then only
     // publishes, and its wait is not Node decoding a whole epoch while the executors idle.
     const batches = decode(ipc);
     await reserve(this.#coordinator, ipc.byteLength);
-    if (epoch <= this.ledger.lastCommitted) {
+    if (epoch <= this.#taken) {
       // The epoch committed while this frame waited for room (a speculative or zombie attempt):
       // keeping it would hold its reservation for ever.
       await releaseReserved(this.#coordinator, ipc.byteLength);
@@ -60,8 +68,8 @@ export class CoordinatorSink implements SinkTarget {
       }
     }
     this.#epochs.delete(epoch);
-    // Recorded before publishing: frames arriving meanwhile are a late attempt's and are dropped.
-    this.ledger.commit(epoch);
+    // Frames arriving while this epoch publishes are a late attempt's: dropped.
+    this.#taken = Math.max(this.#taken, epoch);
     const width = partitions.reduce((w, p) => Math.max(w, p.partition + 1), 0);
     const entries: RecordBatch[][] = Array.from({ length: width }, () => []);
     let reserved = 0;
@@ -80,6 +88,8 @@ export class CoordinatorSink implements SinkTarget {
     for (const staged of attempts.values()) unpublished += staged.bytes;
     if (unpublished > 0) await releaseReserved(this.#coordinator, unpublished);
     const batchId = any ? await publishReserved(this.#coordinator, { partitions: entries }, reserved) : -1;
+    // Delivered only now: a refused publish (a stopped or failed stream) leaves the epoch to Spark's replay.
+    this.ledger.commit(epoch);
     return { duplicate: false, batchId };
   }
 

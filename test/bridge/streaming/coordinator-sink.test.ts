@@ -4,6 +4,7 @@ import { Table, tableToIPC } from 'apache-arrow';
 import { ActorRuntime } from '../../../runtime/index.js';
 import { StreamCoordinator } from '../../../streaming.js';
 import { CoordinatorSink } from '../../../bridge/streaming/coordinator-sink.js';
+import { MemoryEpochLedger } from '../../../bridge/endpoint/index.js';
 import type { DrlsError } from '../../../runtime/base/index.js';
 import { intBatch, xs } from '../../support/arrow.js';
 
@@ -43,6 +44,24 @@ test('data arriving for an epoch already committed is dropped, and holds no room
   const stats = await c.getStats();
   assert.is(stats.reservedBytes, 0);
   assert.is(stats.batchesPublished, 1);
+});
+
+test('an epoch the stream refuses to publish is not recorded as delivered, so its replay is delivered', async ({ rt }) => {
+  const ledger = new MemoryEpochLedger();
+  const first = StreamCoordinator.create({ streamId: 'refused', runtime: rt });
+  const sink = new CoordinatorSink(first, ledger);
+  await sink.stage(0, 0, 1, ipc([1]));
+  await first.complete(); // the stream was stopped while Spark's commit was on its way
+  const err = await sink.commitEpoch(0, [{ partition: 0, attempt: 1, rows: 1, batches: 1 }]).then(() => null, (e: DrlsError) => e);
+  assert.is(err?.code, 'DRLS_STREAM_CLOSED');
+  assert.is(ledger.lastCommitted, -1, 'nothing was delivered');
+  // The query restarted on its checkpoint replays epoch 0 into a new stream with the same ledger.
+  first.stop();
+  const second = StreamCoordinator.create({ streamId: 'refused', runtime: rt });
+  const replay = new CoordinatorSink(second, ledger);
+  await replay.stage(0, 0, 2, ipc([1]));
+  assert.equal(await replay.commitEpoch(0, [{ partition: 0, attempt: 2, rows: 1, batches: 1 }]), { duplicate: false, batchId: 0 });
+  assert.is(ledger.lastCommitted, 0);
 });
 
 test.run();
