@@ -8,10 +8,11 @@ import { validateOptions, type InitSparkOptions, type ValidOptions } from './ini
 import { requireConnectorJar } from './connector-jar.js';
 import { LocalSparkServer } from './server.js';
 import { ensureSpark } from './setup.js';
+import { SCALA_BINARY } from './version.js';
 
-interface Managed {
-  session: SparkSession;
-  server: LocalSparkServer | null;
+export interface Managed {
+  readonly session: SparkSession;
+  readonly server: LocalSparkServer | null;
 }
 
 let current: Managed | null = null;
@@ -25,10 +26,27 @@ export function initSpark(options?: InitSparkOptions): Promise<SparkSession> {
   const opts = validateOptions(options);
   if (opts.remote !== undefined) parseRemote(opts.remote); // a malformed address fails here, typed
   if (current) return Promise.resolve(current.session);
-  starting ??= start(opts).finally(() => {
-    starting = null;
-  });
+  starting ??= start(opts, () => {
+    current = null;
+  })
+    .then((managed) => {
+      current = managed;
+      return managed.session;
+    })
+    .finally(() => {
+      starting = null;
+    });
   return starting;
+}
+
+/**
+ * @internal A Spark of its own beside initSpark's one per process (test support, tools): the
+ * same set-up and server, with a session whose stop() also stops its server.
+ */
+export function startSpark(options?: InitSparkOptions): Promise<Managed> {
+  const opts = validateOptions(options);
+  if (opts.remote !== undefined) parseRemote(opts.remote);
+  return start(opts, () => undefined);
 }
 
 /** Stop what initSpark started: its session and, when it started one, the local server. */
@@ -44,7 +62,7 @@ export function localServer(): LocalSparkServer | null {
   return current?.server ?? null;
 }
 
-async function start(opts: ValidOptions): Promise<SparkSession> {
+async function start(opts: ValidOptions, stopped: () => void): Promise<Managed> {
   const install = await ensureSpark({ requireJava: opts.remote === undefined, ...(opts.sparkVersion ? { version: opts.sparkVersion } : {}) });
   if (opts.icebergCatalog !== undefined && opts.remote === undefined && !install.icebergJar) {
     throw new IcebergUnavailableError(
@@ -55,16 +73,13 @@ async function start(opts: ValidOptions): Promise<SparkSession> {
     const session = await SparkSession.connect({
       remote: opts.remote,
       protosDir: install.protosDir,
-      onStop: async () => {
-        current = null;
-      },
+      onStop: async () => stopped(),
     });
     if (opts.icebergCatalog !== undefined) {
       // Catalog confs are runtime confs; the extensions must already be on the remote server.
       for (const [k, v] of Object.entries(icebergConfs(opts, false))) await session.conf.set(k, v);
     }
-    current = { session, server: null };
-    return session;
+    return { session, server: null };
   }
   const scratch = mkdtempSync(join(tmpdir(), 'drls-spark-'));
   // Also when the process exits without stopSpark(): the server's own exit hook stops java.
@@ -74,8 +89,9 @@ async function start(opts: ValidOptions): Promise<SparkSession> {
     process.off('exit', removeScratch);
     removeScratch();
   };
+  const extraJars = [requireConnectorJar(), ...(opts.icebergCatalog !== undefined && install.icebergJar ? [install.icebergJar] : [])];
   const confs: Record<string, string> = {
-    'spark.master': opts.master,
+    'spark.master': opts.executors ? localCluster(opts.executors) : opts.master,
     'spark.app.name': opts.appName,
     'spark.ui.enabled': 'false',
     'spark.sql.shuffle.partitions': '2',
@@ -85,10 +101,13 @@ async function start(opts: ValidOptions): Promise<SparkSession> {
     'spark.sql.warehouse.dir': join(scratch, 'warehouse'),
     'spark.driver.memory': opts.driverMemory,
     ...(opts.executorMemory ? { 'spark.executor.memory': opts.executorMemory } : {}),
+    // Executors in JVMs of their own do not see the driver's classpath: the jars reach them as
+    // a cluster's would, through spark.jars.
+    ...(opts.executors ? { 'spark.executor.cores': String(opts.executors.cores) } : {}),
+    ...(opts.executors || !opts.master.startsWith('local') ? { 'spark.jars': extraJars.join(',') } : {}),
     ...(opts.icebergCatalog !== undefined ? icebergConfs(opts, true) : {}),
     ...opts.configs,
   };
-  const extraJars = [requireConnectorJar(), ...(opts.icebergCatalog !== undefined && install.icebergJar ? [install.icebergJar] : [])];
   let server: LocalSparkServer;
   try {
     server = await LocalSparkServer.start({
@@ -97,6 +116,9 @@ async function start(opts: ValidOptions): Promise<SparkSession> {
       driverMemory: opts.driverMemory,
       extraJars,
       startTimeoutMs: opts.startTimeoutMs,
+      // local-cluster's workers launch executors from SPARK_HOME's jars, and need Spark's Scala
+      // version to find them (Spark's own launch scripts set it).
+      ...(opts.executors ? { env: { SPARK_HOME: install.home, SPARK_SCALA_VERSION: SCALA_BINARY } } : {}),
       ...(opts.logDir ? { logDir: opts.logDir } : {}),
     });
   } catch (err) {
@@ -104,7 +126,7 @@ async function start(opts: ValidOptions): Promise<SparkSession> {
     throw err;
   }
   const stopServer = async (): Promise<void> => {
-    current = null;
+    stopped();
     await server.stop();
     dropScratch();
   };
@@ -117,12 +139,17 @@ async function start(opts: ValidOptions): Promise<SparkSession> {
       connectTimeoutMs: opts.startTimeoutMs,
       onStop: stopServer,
     });
-    current = { session, server };
-    return session;
+    return { session, server };
   } catch (err) {
     await stopServer();
     throw err;
   }
+}
+
+/** Spark's master for executors in their own JVMs: a standalone master and workers inside the driver. */
+function localCluster(executors: NonNullable<ValidOptions['executors']>): string {
+  // Each worker offers exactly one executor's cores and memory.
+  return `local-cluster[${executors.count},${executors.cores},${executors.memoryMiB}]`;
 }
 
 function icebergConfs(opts: ValidOptions, withExtensions: boolean): Record<string, string> {

@@ -18,6 +18,8 @@ export interface LocalServerOptions {
   extraJars?: string[];
   logDir?: string;
   startTimeoutMs?: number;
+  /** Extra environment of the server's JVM. */
+  env?: Record<string, string>;
 }
 
 // Spark's launcher adds these; a JVM started by hand needs them or Arrow cannot
@@ -106,7 +108,7 @@ export class LocalSparkServer {
     try {
       child = spawn('bash', ['-c', WATCHDOG_SCRIPT, 'drls-spark', javaBinary(), ...javaArgs], {
         stdio: ['pipe', log, log, 'pipe'],
-        env: { ...process.env, SPARK_CONNECT_AUTHENTICATE_TOKEN: token },
+        env: { ...process.env, ...opts.env, SPARK_CONNECT_AUTHENTICATE_TOKEN: token },
         detached: true, // its own process group, so stop() reaches java even if the wrapper is gone
       });
     } finally {

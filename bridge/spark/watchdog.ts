@@ -1,7 +1,9 @@
 // The child never outlives Node, even when Node is SIGKILLed (which no handler can catch): a
 // tiny bash wrapper starts java, reports its pid on fd 3, and stops it when its stdin (a pipe
 // from Node) reaches end-of-file, which the kernel guarantees when Node dies for any reason.
-// SIGTERM to the wrapper stops java the same way; java gets 15 s for its shutdown hooks.
+// SIGTERM to the wrapper stops java the same way; java gets 15 s for its shutdown hooks. Then
+// whatever java started (local-cluster's executor JVMs) goes too: the wrapper leads its own
+// process group (Node starts it detached), and the group is killed, wrapper last.
 export const WATCHDOG_SCRIPT = `
 "$@" </dev/null &
 child=$!
@@ -12,6 +14,8 @@ stop() {
   for _ in $(seq 1 30); do kill -0 "$child" 2>/dev/null || break; sleep 0.5; done
   kill -KILL "$child" 2>/dev/null
   wait "$child" 2>/dev/null
+  trap - TERM INT HUP
+  kill -KILL 0 2>/dev/null
   exit 0
 }
 trap stop TERM INT HUP

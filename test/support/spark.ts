@@ -10,10 +10,17 @@ export function getSpark(): Promise<SparkSession> {
   if (!session) {
     session = initSpark({
       appName: 'drls-tests',
-      // local[2,2]: two cores, and a failed task is retried once (the task-retry test needs it).
-      master: 'local[2,2]',
-      // Fixed time zone so timestamp assertions do not depend on the machine.
-      configs: { 'spark.sql.session.timeZone': 'UTC' },
+      // Two executors in JVMs of their own, as on a cluster: the executor sink's sockets, the
+      // connector reaching them through spark.jars, and task retries cross real process bounds.
+      numExecutors: 2,
+      executorCores: 1,
+      executorMemory: '512m',
+      configs: {
+        // Fixed time zone so timestamp assertions do not depend on the machine.
+        'spark.sql.session.timeZone': 'UTC',
+        // A failed task is retried once (the task-retry test needs it).
+        'spark.task.maxFailures': 2,
+      },
     });
     // beforeExit fires once the test run has nothing left to do; stopping there is graceful.
     // (If the process dies another way, the server's watchdog still stops java.)

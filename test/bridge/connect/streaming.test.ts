@@ -103,7 +103,7 @@ test('writer options are validated at the edge', async () => {
   const spark = await getSpark();
   const w = spark.range(1).writeStream;
   assert.throws(() => w.trigger({} as never), /exactly one of/);
-  assert.throws(() => w.outputMode('sometimes' as never), /outputMode\(\): expected/);
+  assert.throws(() => w.outputMode('sometimes' as never), /outputMode\(\): mode must be one of/);
   assert.throws(() => spark.range(1).limit(-1), /limit\(n\)/);
 });
 

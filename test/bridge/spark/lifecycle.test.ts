@@ -19,10 +19,10 @@ function alive(pid: number): boolean {
 }
 
 /** Start the fixture and resolve with the JVM pid it prints. */
-async function startChild(mode: 'stop' | 'wait') {
+async function startChild(mode: 'stop' | 'wait', layout: 'local' | 'cluster' = 'local') {
   // Its temporary files go under a directory of ours: a SIGKILLed child cannot remove them.
   const env = { ...process.env, TMPDIR: await scratchDir('drls-lifecycle-') };
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, mode], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, mode, layout], { stdio: ['ignore', 'pipe', 'inherit'], env });
   child.stdout.setEncoding('utf8');
   let out = '';
   const pid = await new Promise<number>((resolve, reject) => {
@@ -33,7 +33,8 @@ async function startChild(mode: 'stop' | 'wait') {
     });
     child.once('exit', (code) => reject(new Error(`child exited (${code}) before starting Spark: ${out}`)));
   });
-  return { child, pid, output: () => out };
+  const executors = (/executors ([\d,]*)\n/.exec(out)?.[1] ?? '').split(',').filter(Boolean).map(Number);
+  return { child, pid, executors, output: () => out };
 }
 
 /** The JVM is gone once the watchdog's grace period is over; wait for that, bounded. */
@@ -62,6 +63,16 @@ test('the JVM does not outlive a Node process that is SIGKILLed', async () => {
   child.kill('SIGKILL');
   await once(child, 'exit');
   assert.ok(await gone(pid, 20_000), `java ${pid} still runs after its Node parent was killed`);
+});
+
+test('executors in JVMs of their own go with their server: on stopSpark(), and when Node is SIGKILLed', async () => {
+  for (const mode of ['stop', 'wait'] as const) {
+    const { child, pid, executors } = await startChild(mode, 'cluster');
+    assert.is(executors.length, 2, 'two executor JVMs ran the job');
+    if (mode === 'wait') child.kill('SIGKILL');
+    await once(child, 'exit');
+    for (const jvm of [pid, ...executors]) assert.ok(await gone(jvm, 20_000), `JVM ${jvm} still runs after ${mode === 'stop' ? 'stopSpark()' : 'Node was killed'}`);
+  }
 });
 
 test('a failed start is a typed error with the log\'s last lines', async () => {
