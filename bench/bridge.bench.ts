@@ -16,7 +16,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { makeVector, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { initSpark, stopSpark } from '../bridge/spark/index.js';
+import { initSpark, localServer, stopSpark } from '../bridge/spark/index.js';
 import type { SparkSession, StreamingQuery } from '../bridge/connect/index.js';
 import { toSparkStreaming } from '../bridge/streaming/index.js';
 import { drlsForward, FORWARD_SCHEMA, wire, type ForwardRun } from './bridge-runs.js';
@@ -185,7 +185,9 @@ export async function run(): Promise<void> {
   const scratch = await mkdtemp(join(tmpdir(), 'drls-bench-'));
   try {
     const dir = await writeInput(spark, scratch, FORWARD_ROWS, 8);
-    const tuned = await tunedNode(spark.remote, dir, TUNED_NODE);
+    // The local server takes only clients with its token; the child is one.
+    const server = localServer()!;
+    const tuned = await tunedNode(`${server.address}/;token=${server.token}`, dir, TUNED_NODE);
     // Warm-up: the JVM's JIT keeps speeding up the first few runs of each query; in a run of
     // 12 rounds the noop query took 2.6, 1.9, 1.5 s... and settled near 1.5 s from the 4th.
     for (let i = 0; i < 4; i++) {
