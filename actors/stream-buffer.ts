@@ -319,7 +319,7 @@ export class StreamBuffer {
       numConsumers: this.#consumers.size,
       consumerCursors: cursors,
       complete: this.#complete,
-      error: this.#failure ? this.#failure.message : null,
+      error: this.#failure ? this.#failure.reason : null,
       latestWatermark: this.#watermark,
       rowsPublished: this.#rowsPublished,
       bytesPublished: this.#bytesPublished,

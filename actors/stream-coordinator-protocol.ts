@@ -56,6 +56,7 @@ export interface CoordinatorStats {
   readonly numConsumers: number;
   readonly consumerCursors: Readonly<Record<string, number>>;
   readonly complete: boolean;
+  /** Why the stream failed (the reason alone, without `stream "<id>" failed:`), null while it has not. */
   readonly error: string | null;
   readonly latestWatermark: number | null;
   readonly rowsPublished: number;

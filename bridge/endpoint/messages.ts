@@ -126,8 +126,18 @@ export function parseSourceRequest(frame: Frame): SourceRequest {
 }
 
 /** Arrow IPC streams begin with the 0xFFFFFFFF continuation marker; anything else is not one. */
+/** Checks a DATA payload's framing: one complete Arrow IPC stream, from its first message's marker to its end-of-stream marker. */
 export function checkIpc(payload: Uint8Array): void {
-  if (payload.byteLength < 8 || payload[0] !== 0xff || payload[1] !== 0xff || payload[2] !== 0xff || payload[3] !== 0xff) {
-    throw new ProtocolError('DATA payload is not an Arrow IPC stream');
+  const n = payload.byteLength;
+  if (n < 16) throw new ProtocolError(`DATA payload of ${n} bytes is not a complete Arrow IPC stream (too short)`);
+  if (!isContinuation(payload, 0)) throw new ProtocolError('DATA payload is not an Arrow IPC stream (no continuation marker at its start)');
+  // The end-of-stream marker: a continuation marker and a zero metadata length. A payload cut
+  // short, or one that is not a whole stream, lacks it.
+  if (!isContinuation(payload, n - 8) || payload[n - 4] !== 0 || payload[n - 3] !== 0 || payload[n - 2] !== 0 || payload[n - 1] !== 0) {
+    throw new ProtocolError(`DATA payload of ${n} bytes is not a complete Arrow IPC stream (no end-of-stream marker)`);
   }
+}
+
+function isContinuation(bytes: Uint8Array, at: number): boolean {
+  return bytes[at] === 0xff && bytes[at + 1] === 0xff && bytes[at + 2] === 0xff && bytes[at + 3] === 0xff;
 }

@@ -104,9 +104,13 @@ export class CoordinatorSink implements SinkTarget {
 }
 
 function decode(ipc: Uint8Array): RecordBatch[] {
+  let batches: RecordBatch[];
   try {
-    return tableFromIPC(ipc).batches;
+    batches = tableFromIPC(ipc).batches;
   } catch (err) {
     throw new ProtocolError(`DATA payload is not a readable Arrow IPC stream: ${errorMessage(err)}`, { cause: err });
   }
+  // Arrow JS reads a stream with no schema or no batch as an empty table: refused, not staged.
+  if (batches.length === 0) throw new ProtocolError(`DATA payload of ${ipc.byteLength} bytes holds no record batch`);
+  return batches;
 }

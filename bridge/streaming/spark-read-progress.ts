@@ -1,19 +1,22 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { StreamFailedError, TimeoutError } from '../../runtime/base/index.js';
+import { StreamFailedError, StreamUnreadError, TimeoutError } from '../../runtime/base/index.js';
 import type { StreamCoordinator } from '../../actors/stream-coordinator.js';
 import type { SparkSession, StreamingQuery } from '../connect/index.js';
 import { offsetBatchId, sourceDescription } from './source-offsets.js';
 
 const POLL_MS = 250;
 
-/** The batch id a query's progress says it has read of stream `streamId` through, -1 if none. */
-async function readThrough(query: StreamingQuery, streamId: string): Promise<number> {
+/**
+ * What a query's progress says of stream `streamId`: the batch id it has read through (-1 if
+ * none yet), or null when its progress names other sources only (it does not read this stream).
+ */
+async function readThrough(query: StreamingQuery, streamId: string): Promise<number | null> {
   const progress = await query.lastProgress().catch(() => null);
-  let through = -1;
-  for (const source of progress?.sources ?? []) {
+  if (!progress) return -1; // no micro-batch yet: it may still be a reader
+  let through: number | null = null;
+  for (const source of progress.sources ?? []) {
     if (source['description'] !== sourceDescription(streamId)) continue;
-    const batchId = offsetBatchId(source['endOffset']);
-    if (batchId !== undefined) through = Math.max(through, batchId);
+    through = Math.max(through ?? -1, offsetBatchId(source['endOffset']) ?? -1);
   }
   return through;
 }
@@ -22,7 +25,10 @@ async function readThrough(query: StreamingQuery, streamId: string): Promise<num
  * Wait until Spark has processed every batch of a completed reverse stream. Spark tells a
  * source that a batch is committed only when it starts the next one, so the last batch is
  * never acknowledged while no new data comes; a finished micro-batch in the query's
- * progress says the same thing, and is asked for a few times a second.
+ * progress says the same thing, and is asked for a few times a second. The readers are the
+ * query started with the stream (if any) and the session's running queries that read it (a
+ * query the user restarted on its checkpoint among them). Once none is running, nothing
+ * more will be read: that is answered at once, done or StreamUnreadError.
  */
 export async function waitForSparkRead(
   spark: SparkSession,
@@ -32,13 +38,28 @@ export async function waitForSparkRead(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const latest = await coordinator.latestBatchId();
+  const streamId = coordinator.streamId;
   for (;;) {
     const stats = await coordinator.getStats();
-    if (stats.error) throw new StreamFailedError(coordinator.streamId, stats.error);
+    if (stats.error) throw new StreamFailedError(streamId, stats.error);
     if (stats.bufferSize === 0 || latest < 0) return;
-    const queries = ownQuery ? [ownQuery] : await spark.streams.active();
-    for (const q of queries) if ((await readThrough(q, coordinator.streamId)) >= latest) return;
-    if (Date.now() >= deadline) throw new TimeoutError(`Spark reading stream "${coordinator.streamId}"`, timeoutMs);
+    const active = await spark.streams.active();
+    const readers = ownQuery && !active.some((q) => q.id === ownQuery.id) ? [ownQuery, ...active] : active;
+    let through = -1;
+    let running = 0;
+    for (const q of readers) {
+      const t = await readThrough(q, streamId);
+      if (t === null) continue; // reads other sources
+      if (t >= latest) return;
+      through = Math.max(through, t);
+      if (active.includes(q)) running++;
+    }
+    if (running === 0) {
+      const failure = ownQuery ? await ownQuery.exception().catch(() => null) : null;
+      const why = ownQuery ? `Spark query ${ownQuery.id} ${failure ? `failed: ${failure.message}` : 'was stopped'}` : 'no running Spark query of this session reads it';
+      throw new StreamUnreadError(streamId, through >= 0 ? latest - through : stats.bufferSize, why);
+    }
+    if (Date.now() >= deadline) throw new TimeoutError(`Spark reading stream "${streamId}"`, timeoutMs);
     // A referenced timer: the caller awaits this stop. Unreferenced, with nothing else pending,
     // Node would exit in the middle of it (seen when Spark never read the stream).
     await delay(POLL_MS);

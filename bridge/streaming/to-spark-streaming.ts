@@ -3,7 +3,6 @@ import { InvalidArgumentError, checkOptionalString } from '../../runtime/base/in
 import { StreamCoordinator } from '../../actors/stream-coordinator.js';
 import { Producer, type ArrowSource } from '../../actors/producer.js';
 import type { DataFrame, OptionValue, SparkSession, StreamingQuery } from '../connect/index.js';
-import { watchQuery } from './query-watcher.js';
 import { waitForSparkRead } from './spark-read-progress.js';
 import { CoordinatorSource } from './coordinator-source.js';
 import { streamBridge } from './stream-bridge.js';
@@ -75,7 +74,6 @@ export async function toSparkStreaming(source: ArrowSource, spark: SparkSession,
       if (options.options) writer.options(options.options);
       query = await applyWriteOptions(writer, options).start();
     }
-    const watcher = query ? watchQuery(query, coordinator) : undefined;
 
     let stopping: Promise<void> | undefined;
     const handle: ReverseStreamHandle = {
@@ -96,7 +94,6 @@ export async function toSparkStreaming(source: ArrowSource, spark: SparkSession,
               await waitForSparkRead(spark, coordinator, query, timeoutMs);
             }
           } finally {
-            await watcher?.stop();
             await query?.stop().catch(() => undefined);
             await bridge.unregister(coordinator.streamId).catch(() => undefined);
             coordinator.stop();

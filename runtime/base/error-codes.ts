@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   DRLS_BATCH_COLLECTED: 'a batch asked for has already been garbage-collected',
   DRLS_UNKNOWN_STREAM: 'no stream with that id exists',
   DRLS_STREAM_CLOSED: 'publishing into a stream that is complete',
+  DRLS_STREAM_UNREAD: "a stream was stopped with batches its Spark reader never read, the reader having stopped",
   DRLS_TIMEOUT: 'an operation with a timeout ran out of time',
   DRLS_WORKER_FAILED: 'a worker thread threw while processing a batch',
   DRLS_AUTH_FAILED: 'a connection presented the wrong secret for its stream',

@@ -133,6 +133,17 @@ export class StreamClosedError extends DrlsError<'DRLS_STREAM_CLOSED'> {
   }
 }
 
+/** A reverse stream was stopped with batches no running Spark query will read: its reader stopped first. */
+export class StreamUnreadError extends DrlsError<'DRLS_STREAM_UNREAD'> {
+  readonly streamId: string;
+  readonly unreadBatches: number;
+  constructor(streamId: string, unreadBatches: number, why: string) {
+    super('DRLS_STREAM_UNREAD', `stream "${streamId}" was stopped with ${unreadBatches} batch${unreadBatches === 1 ? '' : 'es'} Spark never read: ${why}`);
+    this.streamId = streamId;
+    this.unreadBatches = unreadBatches;
+  }
+}
+
 /** An operation with a timeout ran out of time (drain, register, a stop waiting for Spark). */
 export class TimeoutError extends DrlsError<'DRLS_TIMEOUT'> {
   readonly timeoutMs: number;

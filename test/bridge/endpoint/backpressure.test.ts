@@ -3,10 +3,11 @@ import * as assert from 'uvu/assert';
 import { FrameType } from '../../../bridge/endpoint/index.js';
 import { RecordingSink, TestClient, deferred, startEndpoint } from './helpers.js';
 
-/** An IPC-looking payload (the endpoint only checks the continuation marker before staging). */
+/** An IPC-framed payload (the endpoint checks the stream's first marker and its end-of-stream marker before staging). */
 function payload(bytes: number): Uint8Array {
   const p = new Uint8Array(bytes);
   p.fill(0xff, 0, 4);
+  p.fill(0xff, bytes - 8, bytes - 4);
   return p;
 }
 

@@ -86,16 +86,7 @@ export function memoryLogger(): EndpointLogger & { lines: string[] } {
   return { lines, warn: (line) => lines.push(line) };
 }
 
-export interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-}
-
-export function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
+export { deferred, type Deferred } from '../../support/deferred.js';
 
 /** A SinkTarget that records every call; stage() can be held with `hold`. */
 export class RecordingSink implements SinkTarget {

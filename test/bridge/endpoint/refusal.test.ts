@@ -115,4 +115,32 @@ test('unregistering a stream closes its connections and later ones are refused',
   await endpoint.close();
 });
 
+test('a DATA payload that is not a complete Arrow IPC stream is a protocol error on that connection only', async () => {
+  const { endpoint, logger } = await startEndpoint();
+  const sink = new RecordingSink();
+  const reg = endpoint.register('m', { sink });
+  // The case: the continuation marker and 4 to 19 bytes of anything.
+  for (const extra of [4, 11, 19]) {
+    const { client } = await TestClient.hello(endpoint.port, { role: 'write', streamId: 'm', secret: reg.secret, epoch: 0, partition: 0, attempt: extra });
+    client.send(FrameType.DATA, Uint8Array.from([0xff, 0xff, 0xff, 0xff, ...Array.from({ length: extra }, (_, i) => (i * 37 + extra) & 0xff)]));
+    const answer = await client.readJson();
+    assert.is(answer.body['code'], 'DRLS_PROTOCOL_ERROR');
+    assert.match(String(answer.body['message']), 'not a complete Arrow IPC stream');
+    await client.closed();
+  }
+  // A whole stream cut short loses its end-of-stream marker.
+  const cut = ipcOf([1, 2, 3]);
+  const { client } = await TestClient.hello(endpoint.port, { role: 'write', streamId: 'm', secret: reg.secret, epoch: 0, partition: 0, attempt: 99 });
+  client.send(FrameType.DATA, cut.subarray(0, cut.byteLength - 8));
+  assert.is((await client.readJson()).body['code'], 'DRLS_PROTOCOL_ERROR');
+  assert.is(sink.staged.length, 0, 'nothing malformed was staged');
+  // The stream itself carries on.
+  const { client: good } = await TestClient.hello(endpoint.port, { role: 'write', streamId: 'm', secret: reg.secret, epoch: 0, partition: 0, attempt: 100 });
+  good.send(FrameType.DATA, ipcOf([1]));
+  good.sendJson(FrameType.END, { batches: 1, rows: 1 });
+  assert.is((await good.readJson()).type, FrameType.OK);
+  assert.is(logger.lines.length, 4);
+  await endpoint.close();
+});
+
 test.run();

@@ -46,6 +46,16 @@ test('data arriving for an epoch already committed is dropped, and holds no room
   assert.is(stats.batchesPublished, 1);
 });
 
+test('a payload framed like an Arrow stream but holding no record batch is refused, and holds no room', async ({ rt }) => {
+  const c = StreamCoordinator.create({ runtime: rt });
+  const sink = new CoordinatorSink(c);
+  // A first marker, 8 bytes of something, and an end-of-stream marker: Arrow JS reads it as an empty table.
+  const framed = Uint8Array.from([0xff, 0xff, 0xff, 0xff, 8, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
+  const err = await sink.stage(0, 0, 1, framed).then(() => null, (e: DrlsError) => e);
+  assert.is(err?.code, 'DRLS_PROTOCOL_ERROR');
+  assert.is((await c.getStats()).reservedBytes, 0);
+});
+
 test('an epoch the stream refuses to publish is not recorded as delivered, so its replay is delivered', async ({ rt }) => {
   const ledger = new MemoryEpochLedger();
   const first = StreamCoordinator.create({ streamId: 'refused', runtime: rt });

@@ -2,8 +2,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Table, makeVector, tableFromArrays, vectorFromArray, Utf8 } from 'apache-arrow';
 import { StreamCoordinator, toSparkStreaming } from '../../../streaming.js';
-import type { DrlsError } from '../../../runtime/base/index.js';
+import { join } from 'node:path';
+import { StreamUnreadError, type DrlsError, type SparkSession } from '../../../index.js';
 import { getSpark } from '../../support/spark.js';
+import { deferred } from '../../support/deferred.js';
+import { statsUntil, until } from '../../support/gate.js';
+import { scratchDir } from '../../support/scratch.js';
 
 const test = suite('toSparkStreaming (real Spark)');
 
@@ -74,6 +78,89 @@ test('a bad timeoutMs is refused, and a later stop() still stops the stream', as
   await handle.stop({ timeoutMs: 1000 }).catch(() => undefined); // nobody reads it: the drain times out
   assert.not.ok(handle.coordinator.alive);
   assert.throws(() => StreamCoordinator.get(handle.streamId), (e: DrlsError) => e.code === 'DRLS_UNKNOWN_STREAM');
+});
+
+/** Rows 1000·i … 1000·i + 999 as one table, strings plain Utf8 (see the first test). */
+function thousand(i: number): Table {
+  return new Table({ value: makeVector(BigInt64Array.from({ length: 1000 }, (_, j) => BigInt(i * 1000 + j))) });
+}
+
+/** Rows in a table or query (`from` is what follows FROM); 0 while a parquet folder has no file yet. */
+async function rowCount(spark: SparkSession, from: string): Promise<number> {
+  try {
+    const t = await (await spark.sql(`select count(*) as n from ${from}`)).collect();
+    return Number((t.toArray()[0] as { n: bigint }).n);
+  } catch {
+    return 0;
+  }
+}
+
+/** Resolves once `from` holds `rows` rows: the query gets there by itself, bounded by `until`. */
+async function rowsReach(spark: SparkSession, from: string, rows: number): Promise<void> {
+  await until(`${from} holds ${rows} rows`, () => rowCount(spark, from), (n) => n >= rows);
+}
+
+test('stopping the query does not end the stream: a query restarted on its checkpoint resumes it, exactly once', async () => {
+  const spark = await getSpark();
+  const dir = await scratchDir('drls-reverse-restart-');
+  const out = join(dir, 'out');
+  const checkpoint = join(dir, 'checkpoint');
+  const secondHalf = deferred();
+  async function* source() {
+    for (let i = 0; i < 3; i++) yield thousand(i);
+    await secondHalf.promise; // held until the first query has stopped
+    for (let i = 3; i < 6; i++) yield thousand(i);
+  }
+  const { df, handle, query } = await toSparkStreaming(source(), spark, {
+    format: 'parquet',
+    options: { path: out },
+    checkpointLocation: checkpoint,
+    trigger: { processingTime: '200 milliseconds' },
+  });
+  const files = `parquet.\`${out}\``;
+  await rowsReach(spark, files, 3000);
+  assert.is(await rowCount(spark, files), 3000, 'the source holds the rest back');
+  await query!.stop();
+  assert.ok(handle.coordinator.alive && !(await handle.coordinator.getStats()).complete, 'the stream is still open');
+  secondHalf.resolve();
+  const again = await df.writeStream.format('parquet').option('path', out).checkpointLocation(checkpoint).trigger({ processingTime: '200 milliseconds' }).start();
+  await rowsReach(spark, files, 6000);
+  await handle.stop({ timeoutMs: 60_000 });
+  await again.stop();
+  const t = await (await spark.sql(`select count(*) as n, count(distinct value) as d, min(value) as lo, max(value) as hi from parquet.\`${out}\``)).collect();
+  const row = t.toArray()[0] as { n: bigint; d: bigint; lo: bigint; hi: bigint };
+  assert.equal([row.n, row.d, row.lo, row.hi].map(Number), [6000, 6000, 0, 5999]);
+});
+
+test('handle.stop() after the reading query stopped answers at once: done when Spark read everything', async () => {
+  const spark = await getSpark();
+  const { handle, query } = await toSparkStreaming([thousand(0), thousand(1)], spark, { format: 'memory', queryName: 'drls_read_then_stopped', trigger: { processingTime: '200 milliseconds' } });
+  await rowsReach(spark, 'drls_read_then_stopped', 2000);
+  await query!.stop();
+  // A 1 ms timeout: waiting for a reader that has stopped could only time out; this answers without waiting.
+  await handle.stop({ timeoutMs: 1 });
+  assert.not.ok(handle.coordinator.alive);
+});
+
+test('handle.stop() after the reading query stopped answers at once: how many batches were never read', async () => {
+  const spark = await getSpark();
+  const rest = deferred();
+  async function* source() {
+    yield thousand(0);
+    await rest.promise;
+    yield thousand(1);
+    yield thousand(2);
+  }
+  const { handle, query } = await toSparkStreaming(source(), spark, { format: 'memory', queryName: 'drls_stopped_early', trigger: { processingTime: '200 milliseconds' } });
+  await rowsReach(spark, 'drls_stopped_early', 1000);
+  await query!.stop();
+  rest.resolve();
+  await statsUntil(handle.coordinator, 'holds the two batches nobody reads', (s) => s.batchesPublished === 3);
+  const err = await handle.stop({ timeoutMs: 1 }).then(() => null, (e: DrlsError) => e);
+  assert.instance(err, StreamUnreadError);
+  assert.is((err as StreamUnreadError).unreadBatches, 2);
+  assert.match(err!.message, 'was stopped');
+  assert.not.ok(handle.coordinator.alive, 'the stream is released all the same');
 });
 
 test.run();
