@@ -11,11 +11,14 @@ export class Connection {
   readonly peer: string;
 
   /**
-   * Takes over a socket accepted with `pauseOnConnect` (see FrameReader.adopt); use `socket`
-   * afterwards. `maxPayload` bounds both one frame and what is read ahead, until raised.
+   * Takes over an accepted socket; use `socket` afterwards. `maxPayload` bounds both one frame and
+   * what is read ahead, until raised. `adopt`: a plain socket accepted with `pauseOnConnect`, whose
+   * reads the reader places itself (see FrameReader.adopt). `chunks`: a socket whose bytes Node
+   * hands over in chunks, such as a TLSSocket (its bytes are decrypted by Node, not read by the
+   * kernel into our buffers), which the reader copies into place.
    */
-  constructor(accepted: Socket, maxPayload: number) {
-    const { reader, socket } = FrameReader.adopt(accepted, maxPayload, maxPayload);
+  constructor(accepted: Socket, maxPayload: number, reads: 'adopt' | 'chunks' = 'adopt') {
+    const { reader, socket } = reads === 'adopt' ? FrameReader.adopt(accepted, maxPayload, maxPayload) : { reader: new FrameReader(accepted, maxPayload, maxPayload), socket: accepted };
     this.socket = socket;
     this.reader = reader;
     this.peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import { checkPositive, ConnectionLimitError, AuthFailedError, DrlsError, EndpointClosedError, EndpointStartError, InvalidArgumentError, ProtocolError, ProtocolVersionError, RoleUnsupportedError, StreamRegisteredError, TargetFailedError, UnknownStreamError, checkIntegerInRange, checkNonEmptyString, checkTimeout, errorMessage } from '../../runtime/base/index.js';
 import { Connection } from './connection.js';
 import { FrameType, MAX_PAYLOAD_BYTES, encodeJsonFrame } from './frame.js';
@@ -9,6 +10,7 @@ import { serveCommit, serveDriverWrite, serveWrite } from './sink-roles.js';
 import { serveSource } from './source-role.js';
 import { StreamEntry } from './stream-entry.js';
 import type { SinkTarget, SourceTarget } from './targets.js';
+import { checkTlsOptions, type EndpointTlsOptions, type TlsSettings } from './tls-options.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -24,6 +26,17 @@ interface Settings {
   readonly helloTimeoutMs: number;
   readonly maxConnections: number;
   readonly maxConnectionsPerStream: number;
+}
+
+/** A TLS endpoint's server (it never listens: the TCP server hands it each accepted socket) and its CA. */
+interface TlsEndpoint {
+  readonly server: TlsServer;
+  readonly caPem: string;
+}
+
+/** The host the connector is told to dial: `advertisedHost`, else `host` unless it is a wildcard. */
+export function advertisedHostOf(host: string, advertisedHost: string | undefined): string {
+  return advertisedHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
 }
 
 /** Answers ERROR and closes a socket without reading from it or allocating a reader. */
@@ -57,6 +70,13 @@ export interface EndpointOptions {
   /** Open connections one stream accepts (Spark's running tasks, plus its driver); 256 by default. */
   maxConnectionsPerStream?: number;
   /**
+   * Serve the protocol over TLS: `{ key, cert, ca }`, PEM. The connector is then told (options `tls`
+   * and `tlsCa`) to trust only `ca` and to check that `cert` names the host it dials, so `cert`'s
+   * subjectAltName must hold `advertisedHost` (a DNS name or IP). The handshake must finish within
+   * `helloTimeoutMs`, and HELLO follow within `helloTimeoutMs` of it.
+   */
+  tls?: EndpointTlsOptions;
+  /**
    * Whether the listening socket alone keeps the process alive. False by default: an idle
    * endpoint lets a finished program exit (open connections still keep it alive while they last).
    */
@@ -79,6 +99,10 @@ export interface ConnectorOptions {
   readonly port: string;
   readonly streamId: string;
   readonly secret: string;
+  /** `"true"` when the endpoint speaks TLS (absent otherwise). */
+  readonly tls?: string;
+  /** With `tls`: PEM of the CA the connector trusts, the endpoint options' `tls.ca`. */
+  readonly tlsCa?: string;
 }
 
 export interface StreamRegistration {
@@ -97,6 +121,7 @@ export interface StreamRegistration {
  */
 export class WireEndpoint {
   readonly #server: Server;
+  readonly #tls: TlsEndpoint | undefined;
   readonly #streams = new Map<string, StreamEntry>();
   readonly #sockets = new Set<Socket>();
   readonly #logger: EndpointLogger;
@@ -111,8 +136,9 @@ export class WireEndpoint {
   #port = 0;
   #closed = false;
 
-  private constructor(server: Server, settings: Settings) {
+  private constructor(server: Server, tls: TlsEndpoint | undefined, settings: Settings) {
     this.#server = server;
+    this.#tls = tls;
     this.#host = settings.host;
     this.#advertisedHost = settings.advertisedHost;
     this.#logger = settings.logger;
@@ -126,7 +152,7 @@ export class WireEndpoint {
   static async start(options: EndpointOptions = {}): Promise<WireEndpoint> {
     const host = options.host ?? '127.0.0.1';
     checkNonEmptyString(host, 'options.host');
-    const advertisedHost = options.advertisedHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+    const advertisedHost = advertisedHostOf(host, options.advertisedHost);
     checkNonEmptyString(advertisedHost, 'options.advertisedHost');
     const port = options.port ?? 0;
     checkIntegerInRange(port, 'options.port', 0, 65535);
@@ -140,11 +166,16 @@ export class WireEndpoint {
     checkPositive(maxConnections, 'options.maxConnections', { integer: true });
     const maxConnectionsPerStream = options.maxConnectionsPerStream ?? 256;
     checkPositive(maxConnectionsPerStream, 'options.maxConnectionsPerStream', { integer: true });
+    const tlsSettings = options.tls === undefined ? undefined : checkTlsOptions(options.tls, 'options.tls', advertisedHost);
 
-    // Paused until a Connection has taken the socket over and chosen where its reads land.
-    const server = createServer({ noDelay: true, pauseOnConnect: true });
-    const endpoint = new WireEndpoint(server, { host, advertisedHost, logger, maxFrameBytes, helloTimeoutMs, maxConnections, maxConnectionsPerStream });
+    // Plain: paused until a Connection has taken the socket over and chosen where its reads land.
+    // TLS: Node's TLS layer reads it from the start.
+    const server = createServer({ noDelay: true, pauseOnConnect: tlsSettings === undefined });
+    const tls = tlsSettings && tlsEndpoint(tlsSettings, helloTimeoutMs);
+    const endpoint = new WireEndpoint(server, tls, { host, advertisedHost, logger, maxFrameBytes, helloTimeoutMs, maxConnections, maxConnectionsPerStream });
     server.on('connection', (socket) => endpoint.#accept(socket));
+    tls?.server.on('secureConnection', (socket: TLSSocket) => endpoint.#secured(socket));
+    tls?.server.on('tlsClientError', (err: Error, socket: TLSSocket) => endpoint.#handshakeFailed(err, socket));
     await new Promise<void>((resolve, reject) => {
       const refused = (err: Error): void => reject(new EndpointStartError(host, port, err));
       server.once('error', refused);
@@ -167,6 +198,11 @@ export class WireEndpoint {
     return this.#port;
   }
 
+  /** Whether connections are served over TLS. */
+  get tls(): boolean {
+    return this.#tls !== undefined;
+  }
+
   /** Open connections, all streams together. */
   get connectionCount(): number {
     return this.#sockets.size;
@@ -182,10 +218,11 @@ export class WireEndpoint {
     const entry = new StreamEntry(streamId, secret, options.sink, options.source);
     this.#streams.set(streamId, entry);
     const host = this.#advertisedHost;
+    const tls = this.#tls ? { tls: 'true', tlsCa: this.#tls.caPem } : {};
     return {
       streamId,
       secret,
-      connectorOptions: () => ({ host, port: String(this.#port), streamId, secret }),
+      connectorOptions: () => ({ host, port: String(this.#port), streamId, secret, ...tls }),
       unregister: () => this.unregister(streamId),
     };
   }
@@ -210,16 +247,53 @@ export class WireEndpoint {
   #accept(accepted: Socket): void {
     if (this.#sockets.size >= this.#maxConnections) {
       this.#limitReached(`the endpoint's limit of ${this.#maxConnections} open connections`, `${accepted.remoteAddress ?? '?'}:${accepted.remotePort ?? '?'}`);
-      refuseUnread(accepted, new ConnectionLimitError(`this endpoint holds its limit of ${this.#maxConnections} open connections`));
+      // Over TLS nothing can be said before a handshake, and sparing Node the handshake is the
+      // point of the limit: the peer is just closed.
+      if (this.#tls) accepted.destroy();
+      else refuseUnread(accepted, new ConnectionLimitError(`this endpoint holds its limit of ${this.#maxConnections} open connections`));
+      return;
+    }
+    if (this.#tls) {
+      // Counted from here, handshake included; the TLS server takes the socket over (and reports
+      // to #secured or #handshakeFailed).
+      this.#track(accepted);
+      this.#tls.server.emit('connection', accepted);
       return;
     }
     // Until its HELLO authenticates it, a peer can make Node hold a HELLO's worth of bytes, no more.
     const conn = new Connection(accepted, HELLO_MAX_BYTES);
-    const socket = conn.socket;
+    this.#track(conn.socket);
+    void this.#serve(conn);
+  }
+
+  #track(socket: Socket): void {
     this.#sockets.add(socket);
     socket.on('close', () => this.#sockets.delete(socket));
+    socket.on('error', () => undefined); // reported through the frame reader, or as a failed handshake
+  }
+
+  /** A TLS handshake succeeded: the same protocol follows, under the same pre-authentication limits. */
+  #secured(socket: TLSSocket): void {
     socket.on('error', () => undefined); // reported through the frame reader
-    void this.#serve(conn);
+    if (this.#closed || socket.destroyed) {
+      socket.destroy();
+      return;
+    }
+    // Node decrypts into its own chunks, so the reader copies them (FrameReader.adopt is for plain sockets).
+    void this.#serve(new Connection(socket, HELLO_MAX_BYTES, 'chunks'));
+  }
+
+  /** A TLS handshake failed or timed out: one log line (nothing secret is sent before a handshake). */
+  #handshakeFailed(err: Error, socket: TLSSocket): void {
+    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    socket.destroy();
+    if (this.#closed) return;
+    const code = (err as { code?: unknown }).code;
+    const why =
+      code === 'ERR_TLS_HANDSHAKE_TIMEOUT'
+        ? `no TLS handshake within ${this.#helloTimeoutMs} ms`
+        : `TLS handshake failed: ${(err as { reason?: unknown }).reason ?? errorMessage(err).split('\n')[0]}${typeof code === 'string' ? ` (${code})` : ''}`;
+    this.#logger.warn(`refused connection from ${peer} (before HELLO): ${why}`);
   }
 
   async #serve(conn: Connection): Promise<void> {
@@ -308,4 +382,11 @@ export class WireEndpoint {
     if (entry) return new TargetFailedError(entry.streamId, 'a stream target', err);
     return new ProtocolError(errorMessage(err), { cause: err });
   }
+}
+
+/** Node's TLS server for the endpoint; it never listens, the endpoint's TCP server feeds it. */
+function tlsEndpoint(settings: TlsSettings, handshakeTimeoutMs: number): TlsEndpoint {
+  // Node's handshake timeout is a deadline for the whole handshake (bytes trickling in do not extend it).
+  const server = createTlsServer({ key: settings.key, cert: settings.cert, handshakeTimeout: handshakeTimeoutMs });
+  return { server, caPem: settings.caPem };
 }

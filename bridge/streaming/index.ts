@@ -3,4 +3,5 @@ export { fromSparkStreaming, type FromSparkStreamingOptions, type ForwardStream 
 export { toSparkStreaming, type ToSparkStreamingOptions, type ReverseStream, type ReverseStreamHandle } from './to-spark-streaming.js';
 export type { StreamHandle } from './stream-handle.js';
 export type { EndpointAddressOptions } from './stream-bridge.js';
+export type { EndpointTlsOptions } from '../endpoint/index.js';
 export type { BatchSizeOptions, BridgedStreamOptions, WriteQueryOptions } from './stream-options.js';

@@ -1,7 +1,7 @@
 import { JvmBridge } from '../../actors/jvm-bridge.js';
-import { checkOptionalString, checkObject } from '../../runtime/base/index.js';
+import { InvalidArgumentError, checkOptionalString, checkObject } from '../../runtime/base/index.js';
 import { runtime as defaultRuntime, type ActorRuntime } from '../../runtime/index.js';
-import { WireEndpoint, type StreamRegistration, type StreamTargets } from '../endpoint/index.js';
+import { WireEndpoint, advertisedHostOf, checkTlsOptions, type EndpointTlsOptions, type StreamRegistration, type StreamTargets } from '../endpoint/index.js';
 
 /** Where the JVM connector reaches Node. */
 export interface EndpointAddressOptions {
@@ -11,15 +11,46 @@ export interface EndpointAddressOptions {
   port?: number;
   /** The address executors should dial, when it differs from `host` (e.g. bound to 0.0.0.0). */
   advertisedHost?: string;
+  /**
+   * TLS for the endpoint off loopback: `{ key, cert, ca }`, PEM. The connector trusts only `ca`
+   * and checks that `cert` names the host it dials (`advertisedHost`, or `host`).
+   */
+  tls?: EndpointTlsOptions;
 }
 
-export type StreamBridge = JvmBridge<StreamTargets, StreamRegistration>;
+/** The runtime's JVM bridge, as the bridged streams use it. */
+export interface StreamBridge {
+  register(streamId: string, options: StreamTargets): Promise<StreamRegistration>;
+  unregister(streamId: string): Promise<void>;
+  address(): Promise<{ host: string; port: number }>;
+  stop(): void;
+}
 
 /** The runtime's JVM bridge over a wire endpoint; the endpoint options count when it is first started. */
 export function streamBridge(options: { runtime?: ActorRuntime | undefined; endpoint?: EndpointAddressOptions | undefined } = {}): StreamBridge {
   const endpoint = options.endpoint ?? {};
   checkObject(endpoint, 'options.endpoint');
+  checkOptionalString(endpoint.host, 'options.endpoint.host');
   checkOptionalString(endpoint.advertisedHost, 'options.endpoint.advertisedHost');
-  const { host, port, advertisedHost } = endpoint;
-  return JvmBridge.get(options.runtime ?? defaultRuntime(), () => WireEndpoint.start({ host, port, advertisedHost }));
+  const { host, port, advertisedHost, tls } = endpoint;
+  // Checked here too (the endpoint checks it again when it starts), so a bad key or certificate is named as the caller wrote it.
+  if (tls !== undefined) checkTlsOptions(tls, 'options.endpoint.tls', advertisedHostOf(host ?? '127.0.0.1', advertisedHost));
+  const bridge = JvmBridge.get<StreamTargets, StreamRegistration>(options.runtime ?? defaultRuntime(), () => WireEndpoint.start({ host, port, advertisedHost, tls }));
+  if (tls === undefined) return bridge;
+  return {
+    // The runtime's endpoint may have been started earlier without TLS: never let a stream that
+    // asked for TLS go out in plain text.
+    async register(streamId, targets) {
+      const registration = await bridge.register(streamId, targets);
+      if (registration.connectorOptions().tls === 'true') return registration;
+      await bridge.unregister(streamId).catch(() => undefined);
+      throw new InvalidArgumentError(
+        "options.endpoint.tls was given, but this runtime's endpoint was started earlier without TLS (the endpoint options of a runtime's first stream count): " +
+          'give tls from the first stream on, or use a runtime of its own (options.runtime)',
+      );
+    },
+    unregister: (streamId) => bridge.unregister(streamId),
+    address: () => bridge.address(),
+    stop: () => bridge.stop(),
+  };
 }

@@ -17,7 +17,9 @@ record DrlsOptions(
     int maxRowsPerBatch,
     int maxBytesPerBatch,
     int maxBatchesPerTrigger,
-    int connectTimeoutMs)
+    int connectTimeoutMs,
+    boolean tls,
+    String tlsCa)
     implements Serializable {
 
   static final int DEFAULT_MAX_ROWS = 65_536;
@@ -25,12 +27,23 @@ record DrlsOptions(
   /** Well under a frame's limit: a batch may pass maxBytesPerBatch by its last row. */
   static final int MAX_BYTES_PER_BATCH = FrameType.MAX_PAYLOAD / 2;
 
-  /** The record's own toString would print the secret into any log or error that shows the options. */
+  /** Without TLS (tests and tools that build options by hand). */
+  DrlsOptions(String host, int port, String streamId, String secret, boolean useJvmSink, int maxRowsPerBatch,
+      int maxBytesPerBatch, int maxBatchesPerTrigger, int connectTimeoutMs) {
+    this(host, port, streamId, secret, useJvmSink, maxRowsPerBatch, maxBytesPerBatch, maxBatchesPerTrigger,
+        connectTimeoutMs, false, null);
+  }
+
+  /**
+   * The record's own toString would print the secret into any log or error that shows the options;
+   * the CA is left out too (long, and nobody's business in a log line).
+   */
   @Override
   public String toString() {
     return "DrlsOptions[host=" + host + ", port=" + port + ", streamId=" + streamId + ", secret=***, useJvmSink=" + useJvmSink
         + ", maxRowsPerBatch=" + maxRowsPerBatch + ", maxBytesPerBatch=" + maxBytesPerBatch
-        + ", maxBatchesPerTrigger=" + maxBatchesPerTrigger + ", connectTimeoutMs=" + connectTimeoutMs + "]";
+        + ", maxBatchesPerTrigger=" + maxBatchesPerTrigger + ", connectTimeoutMs=" + connectTimeoutMs
+        + ", tls=" + tls + "]";
   }
 
   static DrlsOptions parse(CaseInsensitiveStringMap o) {
@@ -42,18 +55,33 @@ record DrlsOptions(
     if (streamId == null || streamId.isEmpty()) throw invalid("option \"streamId\" is required");
     String secret = o.get("secret");
     if (secret == null || secret.isEmpty()) throw invalid("option \"secret\" is required");
-    String jvmSink = o.getOrDefault("useJvmSink", "false").trim().toLowerCase();
-    if (!jvmSink.equals("true") && !jvmSink.equals("false")) {
-      throw invalid("option \"useJvmSink\" must be true or false, got \"" + jvmSink + "\"");
-    }
+    boolean jvmSink = booleanOption(o, "useJvmSink");
     // Sink only: a record batch ends at whichever comes first.
     int maxRows = intOption(o, "maxRowsPerBatch", DEFAULT_MAX_ROWS, 1, Integer.MAX_VALUE);
     int maxBytes = intOption(o, "maxBytesPerBatch", DEFAULT_MAX_BYTES, 1, MAX_BYTES_PER_BATCH);
     // Source only: how many coordinator batches one micro-batch may take (0 = all available).
     int maxBatches = intOption(o, "maxBatchesPerTrigger", 0, 0, Integer.MAX_VALUE);
     int connectTimeout = intOption(o, "connectTimeoutMs", 10_000, 1, Integer.MAX_VALUE);
-    return new DrlsOptions(host, port, streamId, secret, jvmSink.equals("true"), maxRows, maxBytes, maxBatches,
-        connectTimeout);
+    // TLS: the endpoint is verified against this CA alone, so there is no TLS without one, and a CA
+    // given without tls=true would leave the connection in plain text unnoticed.
+    boolean tls = booleanOption(o, "tls");
+    String tlsCa = o.get("tlsCa");
+    if (tls && (tlsCa == null || tlsCa.isBlank())) {
+      throw invalid("option \"tls\" is true but option \"tlsCa\" is missing: give the PEM of the CA that issued"
+          + " the endpoint's certificate");
+    }
+    if (!tls && tlsCa != null) throw invalid("option \"tlsCa\" is given but option \"tls\" is not true");
+    if (tls) TlsConnector.checkCa(tlsCa);
+    return new DrlsOptions(host, port, streamId, secret, jvmSink, maxRows, maxBytes, maxBatches, connectTimeout, tls,
+        tls ? tlsCa : null);
+  }
+
+  private static boolean booleanOption(CaseInsensitiveStringMap o, String name) {
+    String raw = o.getOrDefault(name, "false").trim().toLowerCase();
+    if (!raw.equals("true") && !raw.equals("false")) {
+      throw invalid("option \"" + name + "\" must be true or false, got \"" + raw + "\"");
+    }
+    return raw.equals("true");
   }
 
   private static int intOption(CaseInsensitiveStringMap o, String name, int dflt, int min, int max) {
@@ -70,16 +98,7 @@ record DrlsOptions(
     }
   }
 
-  private static IllegalArgumentException invalid(String message) {
+  static IllegalArgumentException invalid(String message) {
     return new IllegalArgumentException("drls: " + message);
-  }
-
-  @Override
-  public String toString() {
-    // Never print the secret.
-    return "DrlsOptions[host=" + host + ", port=" + port + ", streamId=" + streamId
-        + ", useJvmSink=" + useJvmSink + ", maxRowsPerBatch=" + maxRowsPerBatch
-        + ", maxBytesPerBatch=" + maxBytesPerBatch
-        + ", maxBatchesPerTrigger=" + maxBatchesPerTrigger + "]";
   }
 }

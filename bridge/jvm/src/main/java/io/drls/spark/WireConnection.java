@@ -5,57 +5,59 @@ import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import javax.net.ssl.SSLSocket;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * One TCP conversation with the Node endpoint: framing, JSON control payloads and the HELLO
- * handshake. Blocking I/O on purpose: when Node stops reading, {@link #send} blocks and the Spark
- * task waits, which is the backpressure the protocol relies on.
+ * handshake, in plain TCP or over TLS (option {@code tls}, see {@link TlsConnector}). Blocking I/O
+ * on purpose: when Node stops reading, {@link #send} blocks and the Spark task waits, which is the
+ * backpressure the protocol relies on.
  */
 final class WireConnection implements Closeable {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final int PROTOCOL_VERSION = 1;
 
-  private final SocketChannel channel;
+  /** Where frames are written: {@link FrameOutput} on a plain connection, {@link StreamFrameOutput} over TLS. */
+  interface Output extends WritableByteChannel {
+    void writeHeader(byte type, int length) throws IOException;
+
+    void write(byte[] bytes, int offset, int length) throws IOException;
+
+    void flush() throws IOException;
+  }
+
+  /** What {@link #close} closes: the TCP connection itself, so a write blocked in it fails at once. */
+  private final Closeable transport;
   private final DataInputStream in;
-  private final FrameOutput out;
+  private final Output out;
   private final String label;
   private JsonNode helloReply;
 
-  private WireConnection(SocketChannel channel, String label) throws IOException {
-    this.channel = channel;
+  private WireConnection(Closeable transport, InputStream input, Output out, String label) {
+    this.transport = transport;
     this.label = label;
-    this.in = new DataInputStream(new BufferedInputStream(channel.socket().getInputStream(), 1 << 16));
-    this.out = new FrameOutput(channel);
+    this.in = new DataInputStream(new BufferedInputStream(input, 1 << 16));
+    this.out = out;
   }
 
   /** Connects and says HELLO with the given role; returns once Node has answered OK. */
   static WireConnection open(DrlsOptions o, String role, Map<String, Object> roleFields)
       throws IOException {
-    // A blocking SocketChannel, not a plain Socket: Arrow's off-heap buffers are written to it
-    // directly (see FrameOutput), where a Socket's stream would copy them onto the heap first.
-    SocketChannel channel = SocketChannel.open();
     String label = "drls " + role + " connection to " + o.host() + ":" + o.port()
         + " (stream \"" + o.streamId() + "\")";
-    try {
-      Socket socket = channel.socket();
-      socket.setTcpNoDelay(true);
-      socket.setSendBufferSize(1 << 20);
-      socket.setReceiveBufferSize(1 << 20);
-      socket.connect(new InetSocketAddress(o.host(), o.port()), o.connectTimeoutMs());
-    } catch (IOException e) {
-      channel.close();
-      throw new IOException("cannot open " + label + ": " + e.getMessage(), e);
-    }
-    WireConnection conn = new WireConnection(channel, label);
+    WireConnection conn = o.tls() ? openTls(o, label) : openPlain(o, label);
     try {
       Map<String, Object> hello = new LinkedHashMap<>();
       hello.put("version", PROTOCOL_VERSION);
@@ -71,6 +73,81 @@ final class WireConnection implements Closeable {
       conn.close();
       throw e;
     }
+  }
+
+  private static WireConnection openPlain(DrlsOptions o, String label) throws IOException {
+    // A blocking SocketChannel, not a plain Socket: Arrow's off-heap buffers are written to it
+    // directly (see FrameOutput), where a Socket's stream would copy them onto the heap first.
+    SocketChannel channel = SocketChannel.open();
+    try {
+      connect(channel.socket(), o);
+      FrameOutput frames = new FrameOutput(channel);
+      return new WireConnection(channel, channel.socket().getInputStream(), plain(frames), label);
+    } catch (IOException e) {
+      channel.close();
+      throw new IOException("cannot open " + label + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static WireConnection openTls(DrlsOptions o, String label) throws IOException {
+    Socket raw = new Socket();
+    try {
+      connect(raw, o);
+    } catch (IOException e) {
+      raw.close();
+      throw new IOException("cannot open " + label + ": " + e.getMessage(), e);
+    }
+    SSLSocket ssl = TlsConnector.handshake(raw, o, label);
+    try {
+      // close() closes the TCP socket under TLS, without a close_notify: sending one could block
+      // behind a write that backpressure holds, and the frames say where the conversation ends.
+      return new WireConnection(raw, ssl.getInputStream(), new StreamFrameOutput(ssl.getOutputStream(), raw), label);
+    } catch (IOException e) {
+      raw.close();
+      throw new IOException("cannot open " + label + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void connect(Socket socket, DrlsOptions o) throws IOException {
+    socket.setTcpNoDelay(true);
+    socket.setSendBufferSize(1 << 20);
+    socket.setReceiveBufferSize(1 << 20);
+    socket.connect(new InetSocketAddress(o.host(), o.port()), o.connectTimeoutMs());
+  }
+
+  /** FrameOutput as an {@link Output}. */
+  private static Output plain(FrameOutput frames) {
+    return new Output() {
+      @Override
+      public void writeHeader(byte type, int length) throws IOException {
+        frames.writeHeader(type, length);
+      }
+
+      @Override
+      public void write(byte[] bytes, int offset, int length) throws IOException {
+        frames.write(bytes, offset, length);
+      }
+
+      @Override
+      public int write(ByteBuffer src) throws IOException {
+        return frames.write(src);
+      }
+
+      @Override
+      public void flush() throws IOException {
+        frames.flush();
+      }
+
+      @Override
+      public boolean isOpen() {
+        return frames.isOpen();
+      }
+
+      @Override
+      public void close() {
+        frames.close();
+      }
+    };
   }
 
   void sendJson(byte type, Map<String, Object> body) throws IOException {
@@ -148,6 +225,6 @@ final class WireConnection implements Closeable {
 
   @Override
   public void close() throws IOException {
-    channel.close();
+    transport.close();
   }
 }
