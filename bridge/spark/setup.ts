@@ -5,10 +5,10 @@ import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { download, get, type Log } from './download.js';
-import { errorMessage, SparkSetupFailedError } from '../../runtime/base/index.js';
+import { errorMessage, InvalidArgumentError, SparkSetupFailedError } from '../../runtime/base/index.js';
 import { checkJava } from './java.js';
 import { tarExtractor } from './tar.js';
-import { CONNECT_JAR, ICEBERG_RUNTIME, PYSPARK_SDIST, SPARK_VERSION } from './version.js';
+import { connectJar, icebergRuntimeFor, pysparkSdist, SPARK_RELEASE, SPARK_VERSION, type PysparkSdist } from './version.js';
 import { readZipEntries } from './zip.js';
 
 /** Where a set-up Spark lives; every path exists once `ensureSpark` resolves. */
@@ -17,7 +17,7 @@ export interface SparkInstall {
   readonly home: string;
   readonly jarsDir: string;
   readonly protosDir: string;
-  /** The Iceberg runtime jar, or null when it could not be fetched. */
+  /** The Iceberg runtime jar, or null when it could not be fetched or none is pinned for this Spark. */
   readonly icebergJar: string | null;
 }
 
@@ -27,68 +27,106 @@ export function cacheRoot(): string {
   return process.env['DRLS_CACHE_DIR'] || join(homedir(), '.cache', 'drls');
 }
 
-export function sparkHome(): string {
-  return join(cacheRoot(), `spark-${SPARK_VERSION}`);
+/** Where a Spark release is cached: one folder per version, so several can sit side by side. */
+export function sparkHome(version: string = SPARK_VERSION): string {
+  checkRelease(version);
+  return join(cacheRoot(), `spark-${version}`);
 }
 
 /**
- * Make sure the pinned Spark's jars and Connect protos are in the cache, fetching them on first
- * use. Idempotent: a completed set-up is recognised by its marker (written last) and costs a
- * stat; a half-done one is thrown away and redone.
+ * Make sure a Spark's jars and Connect protos are in the cache, fetching them on first use: the
+ * pinned Spark by default, or any 4.x release PyPI publishes. Idempotent: a completed set-up is
+ * recognised by its marker (written last) and costs a stat; a half-done one is thrown away and
+ * redone.
  */
 export async function ensureSpark(opts: { log?: Log; requireJava?: boolean; version?: string } = {}): Promise<SparkInstall> {
   const log = opts.log ?? (() => {});
-  if (opts.version !== undefined && opts.version !== SPARK_VERSION) {
-    throw new SparkSetupFailedError(`Spark ${opts.version} cannot be set up yet: only the pinned ${SPARK_VERSION} is`);
-  }
+  const version = opts.version ?? SPARK_VERSION;
+  const home = sparkHome(version);
   if (opts.requireJava !== false) checkJava();
-  const home = sparkHome();
-  if (!existsSync(join(home, MARKER))) await installSpark(home, log);
-  const icebergJar = await ensureIceberg(home, log);
-  return { version: SPARK_VERSION, home, jarsDir: join(home, 'jars'), protosDir: join(home, 'protos'), icebergJar };
+  if (!existsSync(join(home, MARKER))) await installSpark(version, home, log);
+  const icebergJar = await ensureIceberg(version, home, log);
+  return { version, home, jarsDir: join(home, 'jars'), protosDir: join(home, 'protos'), icebergJar };
 }
 
-async function installSpark(home: string, log: Log): Promise<void> {
+/** The version names a cache folder and a file on PyPI: nothing but a 4.x.y release gets that far. */
+function checkRelease(version: string): void {
+  if (!SPARK_RELEASE.test(version)) {
+    throw new InvalidArgumentError(`Spark version must be a Spark 4 release such as "4.0.5", got ${JSON.stringify(version)}`);
+  }
+}
+
+async function installSpark(version: string, home: string, log: Log): Promise<void> {
   const staging = `${home}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   try {
-    log(`setting up Spark ${SPARK_VERSION} (first run only) into ${home}`);
-    const url = await resolveSdistUrl();
-    log(`fetching ${PYSPARK_SDIST.filename} (about 455 MB) from ${new URL(url).host}; only its jars are kept`);
+    log(`setting up Spark ${version} (first run only) into ${home}`);
+    const sdist = await resolveSdist(pysparkSdist(version));
+    log(`fetching ${sdist.filename} (about ${sdist.sizeMB} MB) from ${new URL(sdist.url).host}; only its jars are kept`);
     const jarsDir = join(staging, 'jars');
     const tar = tarExtractor((member) => {
-      // pyspark-4.1.1/deps/jars/<name>.jar; sub-folders (connect-repl) are not needed.
+      // pyspark-<version>/deps/jars/<name>.jar; sub-folders (connect-repl) are not needed.
       const m = /^[^/]+\/deps\/jars\/([^/]+\.jar)$/.exec(member);
       return m?.[1] ? join(jarsDir, m[1]) : null;
     });
     const gunzip = createGunzip();
     const sink = new PassThrough();
     const unpacked = pipeline(sink, gunzip, tar);
-    await Promise.all([download(url, { label: PYSPARK_SDIST.filename, sha256: PYSPARK_SDIST.sha256, sink, log }), unpacked]);
-    const connectJar = join(jarsDir, CONNECT_JAR);
-    if (!existsSync(connectJar)) {
-      throw new SparkSetupFailedError(`${PYSPARK_SDIST.filename} did not contain deps/jars/${CONNECT_JAR}`);
+    await Promise.all([download(sdist.url, { label: sdist.filename, sha256: sdist.sha256, sink, log }), unpacked]);
+    const connect = join(jarsDir, connectJar(version));
+    if (!existsSync(connect)) {
+      throw new SparkSetupFailedError(`${sdist.filename} did not contain deps/jars/${connectJar(version)}`);
     }
     log(`  unpacked ${tar.written.length} jars`);
-    extractProtos(connectJar, join(staging, 'protos'));
-    writeFileSync(join(staging, MARKER), `${PYSPARK_SDIST.filename} ${PYSPARK_SDIST.sha256}\n`);
+    extractProtos(connect, join(staging, 'protos'));
+    writeFileSync(join(staging, MARKER), `${sdist.filename} ${sdist.sha256}\n`);
     // A marker-less leftover is a half-done set-up from an interrupted run.
     if (existsSync(home) && !existsSync(join(home, MARKER))) rmSync(home, { recursive: true, force: true });
     if (!existsSync(home)) renameSync(staging, home);
-    log(`Spark ${SPARK_VERSION} is ready in ${home}`);
+    log(`Spark ${version} is ready in ${home}`);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
 }
 
-async function resolveSdistUrl(): Promise<string> {
+interface ResolvedSdist {
+  readonly filename: string;
+  readonly url: string;
+  readonly sha256: string;
+  readonly sizeMB: number;
+}
+
+/**
+ * Where the sdist is, and the SHA-256 its bytes must have: the pinned one for the pinned Spark,
+ * otherwise the one PyPI's index publishes for the file (never an unverified download).
+ */
+async function resolveSdist(sdist: PysparkSdist): Promise<ResolvedSdist> {
   // PEP 691 JSON: the classic /pypi/<name>/json API is not reachable everywhere.
-  const res = await get(PYSPARK_SDIST.index, { Accept: 'application/vnd.pypi.simple.v1+json' });
-  const index = (await res.json()) as { files?: { filename?: string; url?: string }[] };
-  const file = index.files?.find((f) => f.filename === PYSPARK_SDIST.filename);
-  if (!file?.url) throw new SparkSetupFailedError(`${PYSPARK_SDIST.index} does not list ${PYSPARK_SDIST.filename}`);
-  return new URL(file.url, PYSPARK_SDIST.index).toString();
+  const res = await get(sdist.index, { Accept: 'application/vnd.pypi.simple.v1+json' });
+  const index = (await res.json()) as {
+    files?: { filename?: string; url?: string; size?: number; hashes?: Record<string, string> }[];
+    versions?: string[];
+  };
+  const file = index.files?.find((f) => f.filename === sdist.filename);
+  if (!file?.url) {
+    const releases = (index.versions ?? []).filter((v) => SPARK_RELEASE.test(v));
+    throw new SparkSetupFailedError(
+      `${sdist.index} does not list ${sdist.filename}` +
+        (releases.length > 0 ? `; the Spark 4 releases it has are ${releases.join(', ')}` : ''),
+    );
+  }
+  const published = file.hashes?.['sha256']?.toLowerCase();
+  const sha256 = sdist.sha256 ?? published;
+  if (!sha256 || !/^[0-9a-f]{64}$/.test(sha256)) {
+    throw new SparkSetupFailedError(`${sdist.index} publishes no SHA-256 for ${sdist.filename}, so its download cannot be verified`);
+  }
+  return {
+    filename: sdist.filename,
+    url: new URL(file.url, sdist.index).toString(),
+    sha256,
+    sizeMB: Math.round((file.size ?? 455e6) / 1e6),
+  };
 }
 
 /** The protos ship inside the Connect jar; the client loads them from here at run time. */
@@ -107,18 +145,26 @@ function extractProtos(connectJar: string, protosDir: string): void {
   }
 }
 
-/** Iceberg is optional: a failure is reported and retried on the next set-up, not fatal. */
-async function ensureIceberg(home: string, log: Log): Promise<string | null> {
+/**
+ * Iceberg is optional: a failure is reported and retried on the next set-up, not fatal. Its
+ * runtime is pinned for one Spark minor; other Sparks simply have none.
+ */
+async function ensureIceberg(version: string, home: string, log: Log): Promise<string | null> {
+  const runtime = icebergRuntimeFor(version);
+  if (!runtime) {
+    log(`no Iceberg runtime is pinned for Spark ${version}; Iceberg catalogs are unavailable on it`);
+    return null;
+  }
   const dir = join(home, 'iceberg');
-  const jar = join(dir, `${ICEBERG_RUNTIME.artifact}-${ICEBERG_RUNTIME.version}.jar`);
+  const jar = join(dir, `${runtime.artifact}-${runtime.version}.jar`);
   if (existsSync(jar)) return jar;
   mkdirSync(dir, { recursive: true });
   const tmp = `${jar}.partial-${process.pid}`;
   try {
-    log(`fetching the Iceberg runtime ${ICEBERG_RUNTIME.artifact}:${ICEBERG_RUNTIME.version} (48 MB) from Maven Central into ${dir}`);
-    await download(ICEBERG_RUNTIME.url, {
+    log(`fetching the Iceberg runtime ${runtime.artifact}:${runtime.version} (48 MB) from Maven Central into ${dir}`);
+    await download(runtime.url, {
       label: basename(jar),
-      sha256: ICEBERG_RUNTIME.sha256,
+      sha256: runtime.sha256,
       sink: createWriteStream(tmp),
       log,
     });

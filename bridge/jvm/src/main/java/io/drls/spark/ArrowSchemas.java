@@ -29,7 +29,6 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
-import org.apache.spark.sql.util.ArrowUtils;
 
 /**
  * Arrow and Spark schemas, both ways, for the types drls carries: integers, floats, decimal,
@@ -39,10 +38,13 @@ import org.apache.spark.sql.util.ArrowUtils;
 final class ArrowSchemas {
   private ArrowSchemas() {}
 
-  /** Spark to Arrow, in exactly the vector types Spark's ArrowWriter fills. */
+  /**
+   * Spark to Arrow, in exactly the vector types Spark's ArrowWriter fills: Spark's own mapping,
+   * reached through SparkArrowSchema because its signature differs between Spark versions.
+   */
   static Schema toArrow(StructType schema, String timeZoneId) {
     for (StructField f : schema.fields()) checkSpark(f.dataType(), f.name());
-    return ArrowUtils.toArrowSchema(schema, timeZoneId, true, false);
+    return SparkArrowSchema.toArrowSchema(schema, timeZoneId);
   }
 
   private static void checkSpark(DataType t, String column) {
