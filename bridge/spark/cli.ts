@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // The `drls` command: `drls jar-path` prints where the JVM connector jar is (for --jars or
-// spark.jars on a cluster); `drls setup` fetches the pinned Spark ahead of time.
+// spark.jars on a cluster); `drls setup [version]` fetches a Spark ahead of time.
 import { DrlsError, errorMessage } from '../../runtime/base/index.js';
 import { connectorJarPath } from './connector-jar.js';
 import { ensureSpark } from './setup.js';
 
-const USAGE = 'usage: drls <command>\n  jar-path   print the path of the drls connector jar\n  setup      fetch the pinned Spark into the cache (first use only)\n';
+const USAGE =
+  'usage: drls <command>\n  jar-path           print the path of the drls connector jar\n' +
+  '  setup [version]    fetch a Spark 4.x into the cache (default: DRLS_SPARK_VERSION, or the pinned one)\n';
 
 const log = (line: string): void => {
   process.stderr.write(`[drls] ${line}\n`);
@@ -18,7 +20,8 @@ async function main(command: string | undefined): Promise<number> {
       return 0;
     case 'setup':
       try {
-        await ensureSpark({ log });
+        const version = process.argv[3] ?? (process.env['DRLS_SPARK_VERSION'] || undefined);
+        await ensureSpark({ log, ...(version ? { version } : {}) });
         return 0;
       } catch (err) {
         log(`Spark set-up failed${err instanceof DrlsError ? ` (${err.code})` : ''}: ${errorMessage(err)}`);

@@ -1,3 +1,4 @@
+import { SPARK_RELEASE } from './version.js';
 import { checkIntegerInRange, checkTimeout, checkObject, InvalidArgumentError } from '../../runtime/base/index.js';
 
 /** Options of initSpark, after the seed's `init_spark`. */
@@ -122,7 +123,7 @@ export function validateOptions(options: InitSparkOptions | undefined): ValidOpt
     throw new InvalidArgumentError('options.executorCores needs options.numExecutors (executors in their own JVMs)');
   }
   const sparkVersion = str('sparkVersion', o.sparkVersion) ?? (process.env['DRLS_SPARK_VERSION'] || undefined);
-  if (sparkVersion !== undefined && !/^4\.\d+\.\d+$/.test(sparkVersion)) {
+  if (sparkVersion !== undefined && !SPARK_RELEASE.test(sparkVersion)) {
     throw new InvalidArgumentError(`options.sparkVersion must be a Spark 4 release such as "4.0.5", got "${sparkVersion}" (or from DRLS_SPARK_VERSION)`);
   }
   const icebergCatalog = str('icebergCatalog', o.icebergCatalog);

@@ -8,7 +8,7 @@ import { validateOptions, type InitSparkOptions, type ValidOptions } from './ini
 import { requireConnectorJar } from './connector-jar.js';
 import { LocalSparkServer } from './server.js';
 import { ensureSpark } from './setup.js';
-import { SCALA_BINARY } from './version.js';
+import { SCALA_BINARY, SPARK_VERSION, icebergRuntimeFor } from './version.js';
 
 export interface Managed {
   readonly session: SparkSession;
@@ -66,7 +66,9 @@ async function start(opts: ValidOptions, stopped: () => void): Promise<Managed> 
   const install = await ensureSpark({ requireJava: opts.remote === undefined, ...(opts.sparkVersion ? { version: opts.sparkVersion } : {}) });
   if (opts.icebergCatalog !== undefined && opts.remote === undefined && !install.icebergJar) {
     throw new IcebergUnavailableError(
-      `the Iceberg runtime for Spark ${install.version} is not in the cache; run \`npm run setup\` with network access to Maven Central`,
+      icebergRuntimeFor(install.version)
+        ? `the Iceberg runtime for Spark ${install.version} is not in the cache; run \`npm run setup\` with network access to Maven Central`
+        : `drls pins no Iceberg runtime for Spark ${install.version} (only for Spark ${SPARK_VERSION.replace(/\.\d+$/, '')}.x); use that Spark, or put an Iceberg runtime on the server yourself`,
     );
   }
   if (opts.remote !== undefined) {
