@@ -18,7 +18,11 @@ export async function serveSource(conn: Connection, source: SourceTarget): Promi
       }
       case 'latest': {
         const latest = await source.latest();
-        await conn.sendJson(FrameType.OK, { batchId: latest.batchId, complete: latest.complete });
+        await conn.sendJson(FrameType.OK, {
+          batchId: latest.batchId,
+          complete: latest.complete,
+          ...(source.incarnation === undefined ? {} : { incarnation: source.incarnation }),
+        });
         break;
       }
       case 'fetch': {

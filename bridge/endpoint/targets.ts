@@ -61,6 +61,13 @@ export type SourcePayload = Table | RecordBatch | Uint8Array;
  * coordinator by the integrator; Spark's reader is one consumer of it.
  */
 export interface SourceTarget {
+  /**
+   * The stream's incarnation: an id of this stream's life, different for a stream created anew
+   * under the same id ([A-Za-z0-9_-], at most 64). Spark's offsets carry it, so a query restarted
+   * on a checkpoint of another incarnation fails instead of skipping batches. Without one, Spark
+   * cannot tell them apart.
+   */
+  readonly incarnation?: string;
   /** The stream's Arrow schema; may wait for the first batch. */
   schema(): Promise<Schema>;
   latest(): Promise<LatestBatch>;

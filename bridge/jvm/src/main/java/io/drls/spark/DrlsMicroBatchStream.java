@@ -34,15 +34,28 @@ final class DrlsMicroBatchStream implements MicroBatchStream, SupportsTriggerAva
 
   @Override
   public Offset latestOffset() {
-    return new BatchIdOffset(Math.min(client.latest(), availableNowEnd));
+    SourceClient.Latest latest = client.latest();
+    return new BatchIdOffset(Math.min(latest.batchId(), availableNowEnd), latest.incarnation());
   }
 
   @Override
   public Offset latestOffset(Offset start, ReadLimit limit) {
-    long latest = Math.min(client.latest(), availableNowEnd);
-    long from = start == null ? -1 : ((BatchIdOffset) start).batchId();
+    SourceClient.Latest now = client.latest();
+    long latest = Math.min(now.batchId(), availableNowEnd);
+    long from = start == null ? -1 : readFrom((BatchIdOffset) start, now.incarnation());
     if (options.maxBatchesPerTrigger() > 0) latest = Math.min(latest, from + options.maxBatchesPerTrigger());
-    return new BatchIdOffset(Math.max(latest, from));
+    return new BatchIdOffset(Math.max(latest, from), now.incarnation());
+  }
+
+  /**
+   * The batch id a micro-batch starting at {@code start} reads after. A start written for another
+   * incarnation of the stream (a stream created anew under the same id) fails the query, or, when
+   * the user asked for it, reads the new incarnation from its first batch: never a silent skip.
+   */
+  private long readFrom(BatchIdOffset start, String incarnation) {
+    if (incarnation == null || start.sameIncarnation(new BatchIdOffset(start.batchId(), incarnation))) return start.batchId();
+    if (!options.restartOnIncarnationChange()) throw Incarnations.changed(options.streamId(), start, incarnation);
+    return -1;
   }
 
   @Override
@@ -52,12 +65,13 @@ final class DrlsMicroBatchStream implements MicroBatchStream, SupportsTriggerAva
 
   @Override
   public Offset reportLatestOffset() {
-    return new BatchIdOffset(client.latest());
+    SourceClient.Latest latest = client.latest();
+    return new BatchIdOffset(latest.batchId(), latest.incarnation());
   }
 
   @Override
   public void prepareForTriggerAvailableNow() {
-    availableNowEnd = client.latest();
+    availableNowEnd = client.latest().batchId();
   }
 
   @Override
@@ -67,8 +81,11 @@ final class DrlsMicroBatchStream implements MicroBatchStream, SupportsTriggerAva
 
   @Override
   public InputPartition[] planInputPartitions(Offset start, Offset end) {
-    long from = ((BatchIdOffset) start).batchId() + 1;
-    long to = ((BatchIdOffset) end).batchId();
+    BatchIdOffset first = (BatchIdOffset) start;
+    BatchIdOffset last = (BatchIdOffset) end;
+    // An end in another incarnation than its start was planned by readFrom: the new one from its first batch.
+    long from = first.sameIncarnation(last) ? first.batchId() + 1 : 0;
+    long to = last.batchId();
     int n = (int) Math.max(0, to - from + 1);
     InputPartition[] parts = new InputPartition[n];
     for (int i = 0; i < n; i++) parts[i] = new DrlsInputPartition(from + i);

@@ -19,7 +19,8 @@ record DrlsOptions(
     int maxBatchesPerTrigger,
     int connectTimeoutMs,
     boolean tls,
-    String tlsCa)
+    String tlsCa,
+    boolean restartOnIncarnationChange)
     implements Serializable {
 
   static final int DEFAULT_MAX_ROWS = 65_536;
@@ -31,7 +32,7 @@ record DrlsOptions(
   DrlsOptions(String host, int port, String streamId, String secret, boolean useJvmSink, int maxRowsPerBatch,
       int maxBytesPerBatch, int maxBatchesPerTrigger, int connectTimeoutMs) {
     this(host, port, streamId, secret, useJvmSink, maxRowsPerBatch, maxBytesPerBatch, maxBatchesPerTrigger,
-        connectTimeoutMs, false, null);
+        connectTimeoutMs, false, null, false);
   }
 
   /**
@@ -43,7 +44,7 @@ record DrlsOptions(
     return "DrlsOptions[host=" + host + ", port=" + port + ", streamId=" + streamId + ", secret=***, useJvmSink=" + useJvmSink
         + ", maxRowsPerBatch=" + maxRowsPerBatch + ", maxBytesPerBatch=" + maxBytesPerBatch
         + ", maxBatchesPerTrigger=" + maxBatchesPerTrigger + ", connectTimeoutMs=" + connectTimeoutMs
-        + ", tls=" + tls + "]";
+        + ", tls=" + tls + ", restartOnIncarnationChange=" + restartOnIncarnationChange + "]";
   }
 
   static DrlsOptions parse(CaseInsensitiveStringMap o) {
@@ -72,8 +73,14 @@ record DrlsOptions(
     }
     if (!tls && tlsCa != null) throw invalid("option \"tlsCa\" is given but option \"tls\" is not true");
     if (tls) TlsConnector.checkCa(tlsCa);
+    // Source only: a checkpoint written for another incarnation of the stream fails the query,
+    // unless told to read the new incarnation from its first batch.
+    String change = o.getOrDefault("incarnationChange", "fail").trim().toLowerCase();
+    if (!change.equals("fail") && !change.equals("restart")) {
+      throw invalid("option \"incarnationChange\" must be fail or restart, got \"" + change + "\"");
+    }
     return new DrlsOptions(host, port, streamId, secret, jvmSink, maxRows, maxBytes, maxBatches, connectTimeout, tls,
-        tls ? tlsCa : null);
+        tls ? tlsCa : null, change.equals("restart"));
   }
 
   private static boolean booleanOption(CaseInsensitiveStringMap o, String name) {

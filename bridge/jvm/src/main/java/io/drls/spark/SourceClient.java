@@ -60,9 +60,13 @@ final class SourceClient implements Closeable {
     }
   }
 
-  /** Latest batch id Node holds for this stream, -1 when none yet. */
-  long latest() {
-    return call(Map.of("op", "latest")).path("batchId").asLong(-1);
+  /** The newest batch id Node holds for this stream (-1 when none yet), and the stream's incarnation (null if Node names none). */
+  record Latest(long batchId, String incarnation) {}
+
+  Latest latest() {
+    JsonNode reply = call(Map.of("op", "latest"));
+    JsonNode incarnation = reply.get("incarnation");
+    return new Latest(reply.path("batchId").asLong(-1), incarnation != null && incarnation.isTextual() ? incarnation.asText() : null);
   }
 
   void commit(long batchId) {

@@ -50,7 +50,7 @@ class OffsetVectorsTest {
   void canonicalOffsetsAreWhatJsonWrites() {
     for (JsonNode v : offsets().path("valid")) {
       if (!v.path("canonical").asBoolean()) continue;
-      assertEquals(v.path("json").asText(), new BatchIdOffset(v.path("batchId").asLong()).json(),
+      assertEquals(v.path("json").asText(), new BatchIdOffset(v.path("batchId").asLong(), v.hasNonNull("incarnation") ? v.path("incarnation").asText() : null).json(),
           v.path("description").asText());
     }
   }

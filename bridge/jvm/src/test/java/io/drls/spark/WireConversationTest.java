@@ -176,7 +176,7 @@ class WireConversationTest {
       return r.json().path("op").asText().equals("latest") ? latestOk : ok;
     })) {
       try (SourceClient client = new SourceClient(node.options(false))) {
-        assertEquals(5, client.latest());
+        assertEquals(5, client.latest().batchId());
         client.commit(5);
       }
       assertFrame(WireVectors.frame("HELLO", "role", "source"), node.next());
