@@ -55,5 +55,41 @@ export type {
   StreamingQueryProgress,
   StreamingQueryException,
 } from './bridge/connect/index.js';
+// The expression API: Columns and Spark's functions (`functions`, the most used also by name), windows.
+export {
+  functions,
+  col,
+  lit,
+  expr,
+  when,
+  fn,
+  Window,
+  isBuiltinFunction,
+  builtinFunctionGroup,
+  builtinFunctionNames,
+  BUILTIN_FUNCTIONS_VERSION,
+} from './bridge/connect/index.js';
+export type {
+  Column,
+  ColumnOrName,
+  ColumnOrLiteral,
+  LiteralValue,
+  FunctionArg,
+  SparkFunctionName,
+  SparkFunctionGroup,
+  WindowSpec,
+  FrameBound,
+  GroupedData,
+  AggregateName,
+  DataFrameNaFunctions,
+  FillValue,
+  NaDropOptions,
+  Catalog,
+  CatalogDatabase,
+  CatalogTable,
+  CatalogColumn,
+  JoinType,
+  ExplainMode,
+} from './bridge/connect/index.js';
 export * from './runtime/base/errors.js';
 export { ERROR_CODES, type ErrorCode } from './runtime/base/error-codes.js';

@@ -18,6 +18,8 @@ ensure_node_modules() {
 
 ensure_spark() {
   node --import tsx bridge/spark/cli.ts setup
+  # Spark's built-in function list, read from the pinned Spark's registry (gitignored output).
+  node --import tsx scripts/gen-spark-functions.ts
   if [ -f bridge/jvm/build.sh ]; then
     bash bridge/jvm/build.sh
   fi

@@ -36,13 +36,18 @@ interface ConnectStub extends grpc.Client {
 
 type StubConstructor = new (address: string, creds: grpc.ChannelCredentials, options: grpc.ChannelOptions) => ConnectStub;
 
-const services = new Map<string, StubConstructor>();
+interface LoadedProtos {
+  readonly Stub: StubConstructor;
+  readonly definition: protoLoader.PackageDefinition;
+}
 
-/** Load the protos extracted at set-up (once per folder) and return the service's client class. */
-function serviceClient(protosDir: string): StubConstructor {
-  let ctor = services.get(protosDir);
-  if (!ctor) {
-    const def = protoLoader.loadSync(join(protosDir, 'spark', 'connect', 'base.proto'), {
+const services = new Map<string, LoadedProtos>();
+
+/** Load the protos extracted at set-up (once per folder): the service's client class, and the definitions (what this Spark knows). */
+function loadProtos(protosDir: string): LoadedProtos {
+  let loaded = services.get(protosDir);
+  if (!loaded) {
+    const definition = protoLoader.loadSync(join(protosDir, 'spark', 'connect', 'base.proto'), {
       includeDirs: [protosDir],
       keepCase: false,
       longs: String,
@@ -53,11 +58,11 @@ function serviceClient(protosDir: string): StubConstructor {
       objects: true,
       oneofs: true,
     });
-    const pkg = grpc.loadPackageDefinition(def) as unknown as { spark: { connect: { SparkConnectService: StubConstructor } } };
-    ctor = pkg.spark.connect.SparkConnectService;
-    services.set(protosDir, ctor);
+    const pkg = grpc.loadPackageDefinition(definition) as unknown as { spark: { connect: { SparkConnectService: StubConstructor } } };
+    loaded = { Stub: pkg.spark.connect.SparkConnectService, definition };
+    services.set(protosDir, loaded);
   }
-  return ctor;
+  return loaded;
 }
 
 /** One Spark Connect session over one gRPC channel; the layer the DataFrame API is built on. */
@@ -67,11 +72,13 @@ export class ConnectClient {
   readonly #stub: ConnectStub;
   readonly #userContext: { userId: string; userName: string };
   readonly #metadata: grpc.Metadata;
+  readonly #protos: LoadedProtos;
   #closed = false;
 
   constructor(remote: RemoteAddress, protosDir: string, token = remote.params['token']) {
     this.remote = remote;
-    const Stub = serviceClient(protosDir);
+    this.#protos = loadProtos(protosDir);
+    const Stub = this.#protos.Stub;
     const ssl = remote.params['use_ssl'] === 'true';
     this.#stub = new Stub(`${remote.host}:${remote.port}`, ssl ? grpc.credentials.createSsl() : grpc.credentials.createInsecure(), {
       'grpc.max_receive_message_length': MAX_MESSAGE,
@@ -83,6 +90,16 @@ export class ConnectClient {
     this.#userContext = { userId: user, userName: user };
     this.#metadata = new grpc.Metadata();
     if (token) this.#metadata.set('authorization', `Bearer ${token}`);
+  }
+
+  /**
+   * Whether the protos of the server's Spark define `field` (named as the loader maps it:
+   * camelCase) in `message`, e.g. ('spark.connect.Deduplicate', 'withinWatermark'): what this
+   * Spark can be asked for.
+   */
+  protoHasField(message: string, field: string): boolean {
+    const type = this.#protos.definition[message] as { type?: { field?: { name?: string }[] } } | undefined;
+    return type?.type?.field?.some((f) => f.name === field) ?? false;
   }
 
   get closed(): boolean {

@@ -7,6 +7,8 @@ import type { Relation } from './messages.js';
  */
 export interface SessionContext {
   readonly client: ConnectClient;
+  /** The server's Spark version, e.g. "4.1.1" (for messages about what it cannot do). */
+  readonly sparkVersion: string;
   /** Wrap a relation with a fresh plan id, as every Spark Connect client does. */
   relation(rel: Omit<Relation, 'common'>): Relation;
   /** A streaming query was started: keep the session alive while it may run. */

@@ -5,10 +5,78 @@
 export type Int64 = string | number;
 
 export interface Expression {
+  literal?: Literal;
   expressionString?: { expression: string };
-  unresolvedStar?: { unparsedTarget?: string };
-  unresolvedAttribute?: { unparsedIdentifier: string };
+  unresolvedStar?: { unparsedTarget?: string; planId?: Int64 };
+  unresolvedAttribute?: { unparsedIdentifier: string; planId?: Int64 };
+  unresolvedFunction?: { functionName: string; arguments: Expression[]; isDistinct?: boolean };
+  callFunction?: { functionName: string; arguments: Expression[] };
   alias?: { expr: Expression; name: string[] };
+  cast?: { expr: Expression; typeStr: string };
+  sortOrder?: SortOrder;
+  window?: WindowExpression;
+  unresolvedExtractValue?: { child: Expression; extraction: Expression };
+}
+
+/** Expression.Literal: one of the value fields (a oneof); int64s travel as strings. */
+export interface Literal {
+  null?: DataTypeMsg;
+  binary?: Uint8Array;
+  boolean?: boolean;
+  integer?: number;
+  long?: Int64;
+  double?: number;
+  string?: string;
+  date?: number;
+  timestamp?: Int64;
+}
+
+export type SortDirection = 'SORT_DIRECTION_ASCENDING' | 'SORT_DIRECTION_DESCENDING';
+export type NullOrdering = 'SORT_NULLS_FIRST' | 'SORT_NULLS_LAST';
+
+export interface SortOrder {
+  child: Expression;
+  direction: SortDirection;
+  nullOrdering: NullOrdering;
+}
+
+/** One end of a window frame: CURRENT ROW, UNBOUNDED (PRECEDING or FOLLOWING by its side), or an offset. */
+export type FrameBoundary = { currentRow: true } | { unbounded: true } | { value: Expression };
+
+export interface WindowFrame {
+  frameType: 'FRAME_TYPE_ROW' | 'FRAME_TYPE_RANGE';
+  lower: FrameBoundary;
+  upper: FrameBoundary;
+}
+
+export interface WindowExpression {
+  windowFunction: Expression;
+  partitionSpec: Expression[];
+  orderSpec: SortOrder[];
+  frameSpec?: WindowFrame;
+}
+
+export type JoinTypeMsg =
+  | 'JOIN_TYPE_INNER'
+  | 'JOIN_TYPE_FULL_OUTER'
+  | 'JOIN_TYPE_LEFT_OUTER'
+  | 'JOIN_TYPE_RIGHT_OUTER'
+  | 'JOIN_TYPE_LEFT_ANTI'
+  | 'JOIN_TYPE_LEFT_SEMI'
+  | 'JOIN_TYPE_CROSS';
+
+export type GroupType = 'GROUP_TYPE_GROUPBY' | 'GROUP_TYPE_ROLLUP' | 'GROUP_TYPE_CUBE';
+
+/** The catalog relations drls sends (Catalog's oneof); each answers with rows. */
+export interface CatalogMsg {
+  currentDatabase?: Record<string, never>;
+  setCurrentDatabase?: { dbName: string };
+  listDatabases?: { pattern?: string };
+  listTables?: { dbName?: string; pattern?: string };
+  listColumns?: { tableName: string; dbName?: string };
+  databaseExists?: { dbName: string };
+  tableExists?: { tableName: string; dbName?: string };
+  currentCatalog?: Record<string, never>;
 }
 
 export interface Relation {
@@ -26,7 +94,27 @@ export interface Relation {
   range?: { start?: Int64; end: Int64; step: Int64; numPartitions?: number };
   showString?: { input: Relation; numRows: number; truncate: number; vertical: boolean };
   withColumns?: { input: Relation; aliases: { expr: Expression; name: string[] }[] };
-  aggregate?: { input: Relation; groupType: 'GROUP_TYPE_GROUPBY'; aggregateExpressions: Expression[] };
+  aggregate?: { input: Relation; groupType: GroupType; groupingExpressions?: Expression[]; aggregateExpressions: Expression[] };
+  join?: { left: Relation; right: Relation; joinCondition?: Expression; joinType: JoinTypeMsg; usingColumns: string[] };
+  setOp?: {
+    leftInput: Relation;
+    rightInput: Relation;
+    setOpType: 'SET_OP_TYPE_UNION' | 'SET_OP_TYPE_INTERSECT' | 'SET_OP_TYPE_EXCEPT';
+    isAll: boolean;
+    byName: boolean;
+    allowMissingColumns: boolean;
+  };
+  sort?: { input: Relation; order: SortOrder[]; isGlobal: boolean };
+  deduplicate?: { input: Relation; columnNames: string[]; allColumnsAsKeys: boolean; withinWatermark?: boolean };
+  drop?: { input: Relation; columns: Expression[]; columnNames: string[] };
+  withColumnsRenamed?: { input: Relation; renames: { colName: string; newColName: string }[] };
+  withWatermark?: { input: Relation; eventTime: string; delayThreshold: string };
+  repartition?: { input: Relation; numPartitions: number; shuffle: boolean };
+  repartitionByExpression?: { input: Relation; partitionExprs: Expression[]; numPartitions?: number };
+  subqueryAlias?: { input: Relation; alias: string };
+  fillNa?: { input: Relation; cols: string[]; values: Literal[] };
+  dropNa?: { input: Relation; cols: string[]; minNonNulls?: number };
+  catalog?: CatalogMsg;
 }
 
 export type SaveMode = 'SAVE_MODE_APPEND' | 'SAVE_MODE_OVERWRITE' | 'SAVE_MODE_ERROR_IF_EXISTS' | 'SAVE_MODE_IGNORE';
@@ -77,7 +165,7 @@ export interface Command {
   writeOperation?: WriteOperation;
   writeStreamOperationStart?: WriteStreamOperationStart;
   streamingQueryCommand?: StreamingQueryCommand;
-  streamingQueryManagerCommand?: { active?: boolean; getQuery?: string };
+  streamingQueryManagerCommand?: { active?: boolean; getQuery?: string; awaitAnyTermination?: { timeoutMs?: Int64 }; resetTerminated?: boolean };
 }
 
 export interface Plan {
@@ -111,6 +199,7 @@ export interface ExecutePlanResponse {
     resultType?: string;
     active?: { activeQueries: { id: QueryInstanceId; name?: string }[] };
     query?: { id: QueryInstanceId; name?: string };
+    awaitAnyTermination?: { terminated: boolean };
   };
   resultComplete?: Record<string, never>;
   schema?: DataTypeMsg;
@@ -140,11 +229,20 @@ export interface AnalyzeRequestBody {
   isStreaming?: { plan: Plan };
   sparkVersion?: Record<string, never>;
   treeString?: { plan: Plan };
+  explain?: { plan: Plan; explainMode: ExplainModeMsg };
 }
+
+export type ExplainModeMsg =
+  | 'EXPLAIN_MODE_SIMPLE'
+  | 'EXPLAIN_MODE_EXTENDED'
+  | 'EXPLAIN_MODE_CODEGEN'
+  | 'EXPLAIN_MODE_COST'
+  | 'EXPLAIN_MODE_FORMATTED';
 
 export interface AnalyzePlanResponse {
   schema?: { schema: DataTypeMsg };
   isStreaming?: { isStreaming: boolean };
   sparkVersion?: { version: string };
   treeString?: { treeString: string };
+  explain?: { explainString: string };
 }

@@ -1,5 +1,6 @@
 import { tableToIPC, type Table } from 'apache-arrow';
 import { checkOptionalString, checkPositive, checkTimeout, InvalidArgumentError, SparkError } from '../../runtime/base/index.js';
+import { Catalog } from './catalog.js';
 import { ConnectClient } from './client.js';
 import type { SessionContext } from './context.js';
 import { DataFrame } from './dataframe.js';
@@ -54,6 +55,7 @@ export class SparkSession {
     this.#onStop = opts.onStop;
     this.#ctx = {
       client,
+      sparkVersion: version,
       relation: (rel: Omit<Relation, 'common'>): Relation => ({ common: { planId: this.#nextPlanId++ }, ...rel }),
       queryStarted: () => this.#startKeepAlive(),
     };
@@ -134,6 +136,11 @@ export class SparkSession {
 
   table(name: string): DataFrame {
     return this.read.table(name);
+  }
+
+  /** The databases, tables and views this session sees. */
+  get catalog(): Catalog {
+    return Catalog.create(this.#ctx);
   }
 
   get read(): DataFrameReader {

@@ -129,9 +129,12 @@ export class StreamingQuery {
   }
 }
 
-/** The server reports a query that died while being waited on as a StreamingQueryException. */
-function asQueryFailure(queryId: string, err: unknown): unknown {
+/**
+ * @internal The server reports a query that died while being waited on as a StreamingQueryException
+ * (naming the query in its parameters, which awaitAnyTermination needs: it waits on any query).
+ */
+export function asQueryFailure(queryId: string | undefined, err: unknown): unknown {
   if (!(err instanceof SparkError) || !err.exceptionClass?.endsWith('StreamingQueryException')) return err;
   const message = err.messageParameters['message'] ?? err.message.split('\n')[0] ?? err.message;
-  return new StreamingQueryFailedError(queryId, message, err.errorClass, err);
+  return new StreamingQueryFailedError(queryId ?? err.messageParameters['id'] ?? 'unknown', message, err.errorClass, err);
 }
