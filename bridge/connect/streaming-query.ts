@@ -135,6 +135,7 @@ export class StreamingQuery {
  */
 export function asQueryFailure(queryId: string | undefined, err: unknown): unknown {
   if (!(err instanceof SparkError) || !err.exceptionClass?.endsWith('StreamingQueryException')) return err;
-  const message = err.messageParameters['message'] ?? err.message.split('\n')[0] ?? err.message;
+  // The cause of a failed stage often follows on the next lines; only the driver's stack trace is cut.
+  const message = err.messageParameters['message'] ?? err.message.split('\nDriver stacktrace:')[0]!.trim();
   return new StreamingQueryFailedError(queryId ?? err.messageParameters['id'] ?? 'unknown', message, err.errorClass, err);
 }
