@@ -23,3 +23,29 @@ export function fmt(n: number): string {
   if (Math.abs(n) >= 1) return n.toFixed(2);
   return n.toPrecision(3);
 }
+
+/** A target a benchmark checks: printed together, one line each, at the end of `npm run bench`. */
+export interface Target {
+  readonly name: string;
+  readonly measured: number;
+  readonly goal: number;
+  /** 'min': measured must reach the goal (a rate, a ratio); 'max': it must stay at or under it (a cost, a latency). */
+  readonly kind: 'min' | 'max';
+  /** Unit appended to both numbers, e.g. 'x', ' s/GB', ' ms'. */
+  readonly unit?: string;
+}
+
+const targets: Target[] = [];
+
+export function reportTarget(target: Target): void {
+  targets.push(target);
+}
+
+/** The lines `target <name>: measured=<x> goal=<y> met=<yes|no>`, in the order they were reported. */
+export function targetLines(): string[] {
+  return targets.map((t) => {
+    const met = t.kind === 'min' ? t.measured >= t.goal : t.measured <= t.goal;
+    const unit = t.unit ?? '';
+    return `target ${t.name}: measured=${fmt(t.measured)}${unit} goal=${t.kind === 'min' ? '>=' : '<='}${fmt(t.goal)}${unit} met=${met ? 'yes' : 'no'}`;
+  });
+}
