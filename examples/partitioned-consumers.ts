@@ -1,7 +1,7 @@
 // In-process, no Spark: a producer feeds a coordinator with 6-partition micro-batches,
 // three worker-thread consumers each take their share of the partitions, and the stats
 // line shows the stream as it goes.
-//   node --conditions=source --import tsx examples/partitioned-consumers.ts
+//   node --import tsx examples/partitioned-consumers.ts
 import { fileURLToPath } from 'node:url';
 import { tableFromArrays } from 'apache-arrow';
 import { shutdown } from 'drls';

@@ -5,7 +5,7 @@
 //      catalog in a temporary warehouse);
 //   4. Spark reads the table back and the totals are checked against what Node saw.
 //
-//   node --conditions=source --import tsx examples/streaming-iceberg.ts
+//   node --import tsx examples/streaming-iceberg.ts
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

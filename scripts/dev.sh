@@ -43,12 +43,12 @@ case "$cmd" in
   demo)
     ensure_node_modules
     ensure_spark
-    node --conditions=source --import tsx examples/demo.ts "$@"
+    node --import tsx examples/demo.ts "$@"
     ;;
   bench)
     ensure_node_modules
     ensure_spark
-    node --conditions=source --expose-gc --import tsx bench/index.ts "$@"
+    node --expose-gc --import tsx bench/index.ts "$@"
     ;;
   *)
     echo "usage: scripts/dev.sh {setup|test|demo|bench}" >&2

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 const pattern = process.argv[2] ?? '\\.test\\.ts$';
 const child = spawn(
   process.execPath,
-  ['--conditions=source', '--import', 'tsx', 'node_modules/uvu/bin.js', 'test', pattern, '-c', 'false'],
+  ['--import', 'tsx', 'node_modules/uvu/bin.js', 'test', pattern, '-c', 'false'],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
 

@@ -138,7 +138,7 @@ async function testVersion(version: string, logDir: string, files: string[]): Pr
     rmSync(results, { force: true });
     const e2e = await run(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', 'scripts/test-matrix/run-suites.ts', ...files],
+      ['--import', 'tsx', 'scripts/test-matrix/run-suites.ts', ...files],
       {
         env: { ...env, DRLS_MATRIX_RESULTS: results },
         log,

@@ -1,7 +1,7 @@
 // Runs test files as uvu's CLI does (one process, so one local Spark serves them all), with
 // each test's outcome recorded (uvu-recorder.ts). The compatibility matrix starts one per Spark
 // version, with DRLS_SPARK_VERSION and DRLS_MATRIX_RESULTS set:
-//   node --conditions=source --import tsx scripts/test-matrix/run-suites.ts <test file>...
+//   node --import tsx scripts/test-matrix/run-suites.ts <test file>...
 import { register } from 'node:module';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
