@@ -4,14 +4,15 @@
 import { DrlsError, errorMessage } from '../../runtime/base/index.js';
 import { connectorJarPath } from './connector-jar.js';
 import { ensureSpark } from './setup.js';
+import { stderrSetupLog } from './setup-log.js';
 
 const USAGE =
   'usage: drls <command>\n  jar-path           print the path of the drls connector jar\n' +
-  '  setup [version]    fetch a Spark 4.x into the cache (default: DRLS_SPARK_VERSION, or the pinned one)\n';
+  '  setup [version] [--iceberg]\n' +
+  '                     fetch a Spark 4.x into the cache (default: DRLS_SPARK_VERSION, or the pinned one),\n' +
+  '                     and with --iceberg its Iceberg runtime\n';
 
-const log = (line: string): void => {
-  process.stderr.write(`[drls] ${line}\n`);
-};
+const log = stderrSetupLog();
 
 async function main(command: string | undefined): Promise<number> {
   switch (command) {
@@ -20,8 +21,9 @@ async function main(command: string | undefined): Promise<number> {
       return 0;
     case 'setup':
       try {
-        const version = process.argv[3] ?? (process.env['DRLS_SPARK_VERSION'] || undefined);
-        await ensureSpark({ log, ...(version ? { version } : {}) });
+        const args = process.argv.slice(3);
+        const version = args.find((a) => !a.startsWith('--')) ?? (process.env['DRLS_SPARK_VERSION'] || undefined);
+        await ensureSpark({ log, iceberg: args.includes('--iceberg'), ...(version ? { version } : {}) });
         return 0;
       } catch (err) {
         log(`Spark set-up failed${err instanceof DrlsError ? ` (${err.code})` : ''}: ${errorMessage(err)}`);

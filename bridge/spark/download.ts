@@ -4,7 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { SparkSetupFailedError, errorMessage } from '../../runtime/base/index.js';
 
-export type Log = (line: string) => void;
+/** Where set-up says what it does: a stage of it, or a download's progress (often redrawn in place). */
+export type Log = (line: string, kind?: 'stage' | 'progress') => void;
 
 /** No byte for this long means the registry stalled; better a clear error than a hang. */
 const STALL_MS = 60_000;
@@ -71,6 +72,7 @@ export async function download(
           const secs = (Date.now() - started) / 1000;
           opts.log(
             `  ${opts.label}: ${pct}% (${mb(seen)} of ${mb(total)} MB, ${(seen / 1e6 / Math.max(secs, 0.001)).toFixed(1)} MB/s)`,
+            'progress',
           );
           nextReport = pct - (pct % 5) + 5;
         }

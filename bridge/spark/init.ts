@@ -8,6 +8,7 @@ import { validateOptions, type InitSparkOptions, type ValidOptions } from './ini
 import { requireConnectorJar } from './connector-jar.js';
 import { LocalSparkServer } from './server.js';
 import { ensureSpark } from './setup.js';
+import { stderrSetupLog } from './setup-log.js';
 import { SCALA_BINARY, SPARK_VERSION, icebergRuntimeFor } from './version.js';
 
 export interface Managed {
@@ -63,7 +64,13 @@ export function localServer(): LocalSparkServer | null {
 }
 
 async function start(opts: ValidOptions, stopped: () => void): Promise<Managed> {
-  const install = await ensureSpark({ requireJava: opts.remote === undefined, ...(opts.sparkVersion ? { version: opts.sparkVersion } : {}) });
+  const install = await ensureSpark({
+    requireJava: opts.remote === undefined,
+    iceberg: opts.icebergCatalog !== undefined && opts.remote === undefined,
+    // The first run fetches Spark (about 450 MB): say so, with progress on a terminal.
+    log: stderrSetupLog(),
+    ...(opts.sparkVersion ? { version: opts.sparkVersion } : {}),
+  });
   if (opts.icebergCatalog !== undefined && opts.remote === undefined && !install.icebergJar) {
     throw new IcebergUnavailableError(
       icebergRuntimeFor(install.version)

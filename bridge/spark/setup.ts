@@ -39,13 +39,14 @@ export function sparkHome(version: string = SPARK_VERSION): string {
  * recognised by its marker (written last) and costs a stat; a half-done one is thrown away and
  * redone.
  */
-export async function ensureSpark(opts: { log?: Log; requireJava?: boolean; version?: string } = {}): Promise<SparkInstall> {
+export async function ensureSpark(opts: { log?: Log; requireJava?: boolean; version?: string; iceberg?: boolean } = {}): Promise<SparkInstall> {
   const log = opts.log ?? (() => {});
   const version = opts.version ?? SPARK_VERSION;
   const home = sparkHome(version);
   if (opts.requireJava !== false) checkJava();
   if (!existsSync(join(home, MARKER))) await installSpark(version, home, log);
-  const icebergJar = await ensureIceberg(version, home, log);
+  // Iceberg (48 MB) only when a catalog is asked for; a runtime fetched earlier is used as it is.
+  const icebergJar = opts.iceberg ? await ensureIceberg(version, home, log) : cachedIceberg(version, home);
   return { version, home, jarsDir: join(home, 'jars'), protosDir: join(home, 'protos'), icebergJar };
 }
 
@@ -149,14 +150,24 @@ function extractProtos(connectJar: string, protosDir: string): void {
  * Iceberg is optional: a failure is reported and retried on the next set-up, not fatal. Its
  * runtime is pinned for one Spark minor; other Sparks simply have none.
  */
+function icebergJarPath(version: string, home: string): string | null {
+  const runtime = icebergRuntimeFor(version);
+  return runtime ? join(home, 'iceberg', `${runtime.artifact}-${runtime.version}.jar`) : null;
+}
+
+function cachedIceberg(version: string, home: string): string | null {
+  const jar = icebergJarPath(version, home);
+  return jar && existsSync(jar) ? jar : null;
+}
+
 async function ensureIceberg(version: string, home: string, log: Log): Promise<string | null> {
   const runtime = icebergRuntimeFor(version);
-  if (!runtime) {
+  const jar = icebergJarPath(version, home);
+  if (!runtime || !jar) {
     log(`no Iceberg runtime is pinned for Spark ${version}; Iceberg catalogs are unavailable on it`);
     return null;
   }
   const dir = join(home, 'iceberg');
-  const jar = join(dir, `${runtime.artifact}-${runtime.version}.jar`);
   if (existsSync(jar)) return jar;
   mkdirSync(dir, { recursive: true });
   const tmp = `${jar}.partial-${process.pid}`;
