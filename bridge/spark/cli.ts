@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The `drls` command: `drls jar-path` prints where the JVM connector jar is (for --jars or
-// spark.jars on a cluster); `drls setup [version]` fetches a Spark ahead of time.
+// spark.jars on a cluster); `drls setup [version]` fetches a Spark ahead of time; `drls doctor`
+// checks what a first run needs.
 import { DrlsError, errorMessage } from '../../runtime/base/index.js';
 import { connectorJarPath } from './connector-jar.js';
+import { doctor } from './doctor.js';
 import { ensureSpark } from './setup.js';
 import { stderrSetupLog } from './setup-log.js';
 
@@ -10,7 +12,8 @@ const USAGE =
   'usage: drls <command>\n  jar-path           print the path of the drls connector jar\n' +
   '  setup [version] [--iceberg]\n' +
   '                     fetch a Spark 4.x into the cache (default: DRLS_SPARK_VERSION, or the pinned one),\n' +
-  '                     and with --iceberg its Iceberg runtime\n';
+  '                     and with --iceberg its Iceberg runtime\n' +
+  '  doctor [--no-spark] check Java, the Spark cache, the connector jar, proxy settings, and a local round trip\n';
 
 const log = stderrSetupLog();
 
@@ -29,6 +32,11 @@ async function main(command: string | undefined): Promise<number> {
         log(`Spark set-up failed${err instanceof DrlsError ? ` (${err.code})` : ''}: ${errorMessage(err)}`);
         return 1;
       }
+    case 'doctor': {
+      const findings = await doctor({ roundTrip: !process.argv.includes('--no-spark') });
+      for (const f of findings) process.stdout.write(`${f.ok ? 'ok  ' : 'FAIL'} ${f.what}: ${f.detail}\n`);
+      return findings.every((f) => f.ok) ? 0 : 1;
+    }
     case undefined:
     case 'help':
     case '--help':
