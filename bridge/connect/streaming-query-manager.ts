@@ -1,4 +1,5 @@
-import { checkNonNegative, checkObject, SparkError } from '../../runtime/base/index.js';
+import { SparkError } from '../../runtime/base/index.js';
+import { awaitInSlices } from './await-in-slices.js';
 import type { SessionContext } from './context.js';
 import type { Command, ExecutePlanResponse } from './messages.js';
 import { asQueryFailure, StreamingQuery } from './streaming-query.js';
@@ -6,8 +7,6 @@ import { asQueryFailure, StreamingQuery } from './streaming-query.js';
 type ManagerCommand = NonNullable<Command['streamingQueryManagerCommand']>;
 type ManagerResult = NonNullable<ExecutePlanResponse['streamingQueryManagerCommandResult']>;
 
-/** Longest single wait sent to the server, so a vanished server is noticed while waiting forever. */
-const AWAIT_SLICE_MS = 30_000;
 
 /** `session.streams`: the streaming queries of this session. */
 export class StreamingQueryManager {
@@ -43,18 +42,12 @@ export class StreamingQueryManager {
    * the call count until `resetTerminated()`, as in Spark.
    */
   async awaitAnyTermination(options: { timeoutMs?: number } = {}): Promise<boolean> {
-    checkObject(options, 'options');
-    const { timeoutMs } = options;
-    if (timeoutMs !== undefined) checkNonNegative(timeoutMs, 'options.timeoutMs');
-    const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
-    for (;;) {
-      const slice = Math.max(0, Math.min(AWAIT_SLICE_MS, deadline - Date.now()));
-      const result = await this.#send({ awaitAnyTermination: { timeoutMs: Math.round(slice) } }).catch((err: unknown) => {
+    return awaitInSlices(options, async (slice) => {
+      const result = await this.#send({ awaitAnyTermination: { timeoutMs: slice } }).catch((err: unknown) => {
         throw asQueryFailure(undefined, err);
       });
-      if (result.awaitAnyTermination?.terminated) return true;
-      if (Date.now() >= deadline) return false;
-    }
+      return result.awaitAnyTermination?.terminated ?? false;
+    });
   }
 
   /** Forget the queries that ended, so awaitAnyTermination() waits for the next one. */

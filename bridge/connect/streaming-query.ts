@@ -1,4 +1,5 @@
-import { checkNonNegative, checkObject, SparkError, StreamingQueryFailedError } from '../../runtime/base/index.js';
+import { SparkError, StreamingQueryFailedError } from '../../runtime/base/index.js';
+import { awaitInSlices } from './await-in-slices.js';
 import type { SessionContext } from './context.js';
 import type { StreamingQueryCommand, StreamingQueryCommandResult } from './messages.js';
 
@@ -31,8 +32,6 @@ export interface StreamingQueryException {
   readonly stackTrace: string | undefined;
 }
 
-/** Longest single wait sent to the server, so a vanished server is noticed while waiting forever. */
-const AWAIT_SLICE_MS = 30_000;
 
 /** A handle on a running (or finished) streaming query; every method asks the server. */
 export class StreamingQuery {
@@ -92,22 +91,16 @@ export class StreamingQuery {
    * rejects with StreamingQueryFailedError when it ended with an error.
    */
   async awaitTermination(options: { timeoutMs?: number } = {}): Promise<boolean> {
-    checkObject(options, 'options');
-    const { timeoutMs } = options;
-    if (timeoutMs !== undefined) checkNonNegative(timeoutMs, 'options.timeoutMs');
-    const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
-    for (;;) {
-      const slice = Math.max(0, Math.min(AWAIT_SLICE_MS, deadline - Date.now()));
-      const r = await this.#send({ awaitTermination: { timeoutMs: Math.round(slice) } }).catch((err: unknown) => {
+    const ended = await awaitInSlices(options, async (slice) => {
+      const r = await this.#send({ awaitTermination: { timeoutMs: slice } }).catch((err: unknown) => {
         throw asQueryFailure(this.id, err);
       });
-      if (r.awaitTermination?.terminated) {
-        const failure = await this.exception();
-        if (failure) throw new StreamingQueryFailedError(this.id, failure.message, failure.errorClass);
-        return true;
-      }
-      if (Date.now() >= deadline) return false;
-    }
+      return r.awaitTermination?.terminated ?? false;
+    });
+    if (!ended) return false;
+    const failure = await this.exception();
+    if (failure) throw new StreamingQueryFailedError(this.id, failure.message, failure.errorClass);
+    return true;
   }
 
   /** Block until every input available now has been processed (for tests and demos). */

@@ -178,7 +178,11 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-async function readPid(pipe: Readable, exited: Promise<void>): Promise<number | null> {
+/**
+ * @internal The pid the watchdog wrapper reports on its fd 3 (see watchdog.ts), or null when it
+ * exited first. Holds the event loop open meanwhile: the child and its pipes are unreferenced.
+ */
+export async function readPid(pipe: Readable, exited: Promise<void>): Promise<number | null> {
   let text = '';
   pipe.setEncoding('utf8');
   const line = new Promise<string>((resolve) => {
@@ -188,9 +192,14 @@ async function readPid(pipe: Readable, exited: Promise<void>): Promise<number | 
     });
     pipe.on('end', () => resolve(text));
   });
-  const got = await Promise.race([line, exited.then(() => text)]);
-  const pid = Number.parseInt(got, 10);
-  return Number.isFinite(pid) && pid > 0 ? pid : null;
+  const hold = setInterval(() => {}, 60_000);
+  try {
+    const got = await Promise.race([line, exited.then(() => text)]);
+    const pid = Number.parseInt(got, 10);
+    return Number.isFinite(pid) && pid > 0 ? pid : null;
+  } finally {
+    clearInterval(hold);
+  }
 }
 
 function freePort(): Promise<number> {

@@ -17,7 +17,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { SparkSession } from '../../bridge/connect/index.js';
 import { startSpark } from '../../bridge/spark/init.js';
 import { javaBinary, checkJava } from '../../bridge/spark/java.js';
-import { JAVA_OPENS, type LocalSparkServer } from '../../bridge/spark/server.js';
+import { JAVA_OPENS, readPid, type LocalSparkServer } from '../../bridge/spark/server.js';
 import { cacheRoot, ensureSpark, type SparkInstall } from '../../bridge/spark/setup.js';
 import { SCALA_BINARY } from '../../bridge/spark/version.js';
 import { WATCHDOG_SCRIPT } from '../../bridge/spark/watchdog.js';
@@ -523,22 +523,3 @@ class JavaDaemon {
   }
 }
 
-async function readPid(pipe: Readable, exited: Promise<void>): Promise<number | null> {
-  let text = '';
-  pipe.setEncoding('utf8');
-  const line = new Promise<string>((resolve) => {
-    pipe.on('data', (d: string) => {
-      text += d;
-      if (text.includes('\n')) resolve(text);
-    });
-    pipe.on('end', () => resolve(text));
-  });
-  const hold = setInterval(() => {}, 60_000);
-  try {
-    const got = await Promise.race([line, exited.then(() => text)]);
-    const pid = Number.parseInt(got, 10);
-    return Number.isFinite(pid) && pid > 0 ? pid : null;
-  } finally {
-    clearInterval(hold);
-  }
-}

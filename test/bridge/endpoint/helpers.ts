@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import {
   MemoryEpochLedger,
@@ -15,6 +16,9 @@ import {
   type Frame,
   type SinkTarget,
 } from '../../../bridge/endpoint/index.js';
+import { encodeHeader } from '../../../bridge/endpoint/frame.js';
+import { HELLO_MAX_BYTES } from '../../../bridge/endpoint/wire-endpoint.js';
+import * as assert from 'uvu/assert';
 
 /** A raw protocol client, speaking frames the way the JVM connector does. */
 export class TestClient {
@@ -35,9 +39,19 @@ export class TestClient {
     return new TestClient(socket);
   }
 
-  /** Opens, says HELLO, and returns the client with the endpoint's answer. */
-  static async hello(port: number, body: Record<string, unknown>): Promise<{ client: TestClient; answer: Frame }> {
-    const client = await TestClient.open(port);
+  /** The same over TLS, trusting `ca` (and checking the certificate names 127.0.0.1). */
+  static async openTls(port: number, ca: string): Promise<TestClient> {
+    const socket = connectTls({ host: '127.0.0.1', port, ca });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('secureConnect', resolve);
+      socket.once('error', reject);
+    });
+    return new TestClient(socket);
+  }
+
+  /** Opens (over TLS trusting `ca`, when given), says HELLO, and returns the client with the endpoint's answer. */
+  static async hello(port: number, body: Record<string, unknown>, ca?: string): Promise<{ client: TestClient; answer: Frame }> {
+    const client = ca === undefined ? await TestClient.open(port) : await TestClient.openTls(port, ca);
     client.sendJson(FrameType.HELLO, { version: 1, ...body });
     return { client, answer: await client.read() };
   }
@@ -129,4 +143,26 @@ export class RecordingSink implements SinkTarget {
 export async function startEndpoint(logger = memoryLogger()): Promise<{ endpoint: WireEndpoint; logger: ReturnType<typeof memoryLogger> }> {
   const endpoint = await WireEndpoint.start({ logger });
   return { endpoint, logger };
+}
+
+/**
+ * `count` unauthenticated peers each declare a 1 GiB HELLO and never send it: each is refused
+ * with a protocol error naming the pre-authentication limit, and together they make Node hold
+ * no more than that limit and a reader's scratch buffer each.
+ */
+export async function oversizedHellosRefused(open: () => Promise<TestClient>, count: number): Promise<void> {
+  const before = process.memoryUsage().arrayBuffers;
+  const clients: TestClient[] = [];
+  for (let i = 0; i < count; i++) {
+    const client = await open();
+    client.socket.write(encodeHeader(FrameType.HELLO, 1 << 30)); // and never the payload
+    clients.push(client);
+  }
+  for (const client of clients) {
+    const answer = await client.readJson();
+    assert.is(answer.type, FrameType.ERROR);
+    assert.is(answer.body['code'], 'DRLS_PROTOCOL_ERROR');
+    assert.match(String(answer.body['message']), `exceeds the limit of ${HELLO_MAX_BYTES}`);
+  }
+  assert.ok(process.memoryUsage().arrayBuffers - before < count * (HELLO_MAX_BYTES + 64 * 1024) + (8 << 20));
 }

@@ -1,52 +1,18 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connect as connectTcp, type Socket } from 'node:net';
-import { connect as connectTls, type TLSSocket } from 'node:tls';
-import { FrameReader, FrameType, WireEndpoint, decodeJson, encodeFrame, encodeJsonFrame, type Frame } from '../../../bridge/endpoint/index.js';
+import type { TLSSocket } from 'node:tls';
+import { FrameType, WireEndpoint, encodeFrame, encodeJsonFrame } from '../../../bridge/endpoint/index.js';
 import { encodeHeader } from '../../../bridge/endpoint/frame.js';
 import { HELLO_MAX_BYTES } from '../../../bridge/endpoint/wire-endpoint.js';
 import { streamBridge } from '../../../bridge/streaming/stream-bridge.js';
 import { ActorRuntime } from '../../../runtime/index.js';
 import type { DrlsError } from '../../../runtime/base/index.js';
 import { waitFor } from '../../support/wait.js';
-import { RecordingSink, deferred, ipcOf, memoryLogger } from './helpers.js';
+import { RecordingSink, TestClient, body, deferred, ipcOf, memoryLogger, oversizedHellosRefused } from './helpers.js';
 import { makeCa, makeServerCert, testTls } from './tls-certs.js';
 
 const test = suite('endpoint over TLS: verified by the CA it hands out, same protocol, same limits');
-
-/** A protocol client over TLS that trusts `ca` (and checks the certificate names 127.0.0.1). */
-class TlsClient {
-  readonly reader: FrameReader;
-  private constructor(readonly socket: TLSSocket) {
-    this.reader = new FrameReader(socket, 1 << 30);
-  }
-
-  static async open(port: number, ca: string): Promise<TlsClient> {
-    const socket = connectTls({ host: '127.0.0.1', port, ca });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('secureConnect', resolve);
-      socket.once('error', reject);
-    });
-    return new TlsClient(socket);
-  }
-
-  static async hello(port: number, ca: string, body: Record<string, unknown>): Promise<{ client: TlsClient; answer: { type: FrameType; body: Record<string, unknown> } }> {
-    const client = await TlsClient.open(port, ca);
-    client.socket.write(encodeJsonFrame(FrameType.HELLO, { version: 1, ...body }));
-    return { client, answer: await client.readJson() };
-  }
-
-  async read(): Promise<Frame> {
-    const frame = await this.reader.next();
-    if (!frame) throw new Error('connection closed by the endpoint');
-    return frame;
-  }
-
-  async readJson(): Promise<{ type: FrameType; body: Record<string, unknown> }> {
-    const frame = await this.read();
-    return { type: frame.type, body: decodeJson(frame.payload) ?? {} };
-  }
-}
 
 /** A plain TCP connection (what a connector without tls=true opens). */
 async function plainClient(port: number): Promise<Socket> {
@@ -73,8 +39,8 @@ test('connector options carry tls and the CA (its certificates only); a client t
   assert.is(options.tlsCa, tls.ca.trim() + '\n');
   assert.not.match(options.tlsCa!, 'PRIVATE KEY');
 
-  const { client, answer } = await TlsClient.hello(endpoint.port, options.tlsCa!, { role: 'write', streamId: 's', secret: reg.secret, epoch: 0, partition: 0, attempt: 7, attemptNumber: 0 });
-  assert.is(client.socket.authorized, true);
+  const { client, answer } = await TestClient.hello(endpoint.port, { role: 'write', streamId: 's', secret: reg.secret, epoch: 0, partition: 0, attempt: 7, attemptNumber: 0 }, options.tlsCa!);
+  assert.is((client.socket as TLSSocket).authorized, true);
   assert.is(answer.type, FrameType.OK);
   // A payload far larger than a TLS record and than the pre-authentication limit: the limits rose with HELLO.
   const ipc = ipcOf(Array.from({ length: 300_000 }, (_, i) => i));
@@ -85,7 +51,7 @@ test('connector options carry tls and the CA (its certificates only); a client t
   assert.is(end.body['batches'], 1);
   assert.equal(Buffer.from(sink.staged[0]!.ipc).equals(Buffer.from(ipc)), true, 'the DATA payload arrived byte for byte');
 
-  const commit = await TlsClient.hello(endpoint.port, options.tlsCa!, { role: 'commit', streamId: 's', secret: reg.secret, epoch: 0 });
+  const commit = await TestClient.hello(endpoint.port, { role: 'commit', streamId: 's', secret: reg.secret, epoch: 0 }, options.tlsCa!);
   commit.client.socket.write(encodeJsonFrame(FrameType.COMMIT, { epoch: 0, partitions: [{ partition: 0, attempt: 7, rows: 300_000, batches: 1 }] }));
   assert.equal((await commit.client.readJson()).body, { batchId: 0, duplicate: false });
   commit.client.socket.end();
@@ -102,7 +68,7 @@ test('backpressure holds over TLS: a pending stage() stops the socket being read
   const room = deferred();
   sink.hold = room.promise;
   const reg = endpoint.register('bp', { sink });
-  const { client } = await TlsClient.hello(endpoint.port, tls.ca, { role: 'write', streamId: 'bp', secret: reg.secret, epoch: 0, partition: 0, attempt: 0 });
+  const { client } = await TestClient.hello(endpoint.port, { role: 'write', streamId: 'bp', secret: reg.secret, epoch: 0, partition: 0, attempt: 0 }, tls.ca);
   const frames = 48;
   const ipc = ipcOf(Array.from({ length: 1 << 17 }, (_, i) => i)); // 1 MiB: 48 MiB in all, far beyond the socket buffers
   for (let i = 0; i < frames; i++) client.socket.write(encodeFrame(FrameType.DATA, ipc));
@@ -153,22 +119,8 @@ test('a plain TCP client on the TLS port is closed after one log line, costing N
 
 test('an unauthenticated TLS peer may make Node hold only a HELLO’s worth, as without TLS', async () => {
   const { tls } = await testTls();
-  const logger = memoryLogger();
-  const endpoint = await WireEndpoint.start({ logger, tls });
-  const before = process.memoryUsage().arrayBuffers;
-  const clients: TlsClient[] = [];
-  for (let i = 0; i < 20; i++) {
-    const client = await TlsClient.open(endpoint.port, tls.ca);
-    client.socket.write(encodeHeader(FrameType.HELLO, 1 << 30)); // and never the payload
-    clients.push(client);
-  }
-  for (const client of clients) {
-    const answer = await client.readJson();
-    assert.is(answer.type, FrameType.ERROR);
-    assert.is(answer.body['code'], 'DRLS_PROTOCOL_ERROR');
-    assert.match(String(answer.body['message']), `exceeds the limit of ${HELLO_MAX_BYTES}`);
-  }
-  assert.ok(process.memoryUsage().arrayBuffers - before < 20 * (HELLO_MAX_BYTES + 64 * 1024) + (8 << 20));
+  const endpoint = await WireEndpoint.start({ logger: memoryLogger(), tls });
+  await oversizedHellosRefused(() => TestClient.openTls(endpoint.port, tls.ca), 20);
   await endpoint.close();
 });
 
@@ -181,7 +133,7 @@ test('a handshake that never comes, and a HELLO that never comes after one, are 
   await waitFor(() => logger.lines.length === 1, 'a log line');
   assert.match(logger.lines[0]!, /\(before HELLO\): no TLS handshake within 1000 ms/);
 
-  const mute = await TlsClient.open(endpoint.port, tls.ca);
+  const mute = await TestClient.openTls(endpoint.port, tls.ca);
   const answer = await mute.readJson();
   assert.is(answer.body['code'], 'DRLS_PROTOCOL_ERROR');
   assert.match(String(answer.body['message']), /no HELLO within 1000 ms/);
@@ -195,13 +147,13 @@ test('past maxConnections over TLS a peer is closed before its handshake, with o
   const logger = memoryLogger();
   const endpoint = await WireEndpoint.start({ logger, tls, maxConnections: 3 });
   const reg = endpoint.register('s', { secret: 'secret-of-s', sink: new RecordingSink() });
-  const authenticated = await TlsClient.hello(endpoint.port, ca, { role: 'commit', streamId: 's', secret: reg.secret });
+  const authenticated = await TestClient.hello(endpoint.port, { role: 'commit', streamId: 's', secret: reg.secret }, ca);
   assert.is(authenticated.answer.type, FrameType.OK);
   // Two plain peers that never start a handshake fill the endpoint.
   const idle = [await plainClient(endpoint.port), await plainClient(endpoint.port)];
   await waitFor(() => endpoint.connectionCount === 3, 'the endpoint holds three connections');
   for (let i = 0; i < 3; i++) await closed(await plainClient(endpoint.port));
-  const refused = await TlsClient.open(endpoint.port, ca).then(
+  const refused = await TestClient.openTls(endpoint.port, ca).then(
     () => null,
     (err: Error) => err,
   );
@@ -219,11 +171,11 @@ test('past maxConnectionsPerStream over TLS a stream refuses more, naming itself
   const logger = memoryLogger();
   const endpoint = await WireEndpoint.start({ logger, tls, maxConnectionsPerStream: 1 });
   const reg = endpoint.register('s', { secret: 'secret-of-s', sink: new RecordingSink() });
-  const first = await TlsClient.hello(endpoint.port, ca, { role: 'commit', streamId: 's', secret: reg.secret });
+  const first = await TestClient.hello(endpoint.port, { role: 'commit', streamId: 's', secret: reg.secret }, ca);
   assert.is(first.answer.type, FrameType.OK);
-  const second = await TlsClient.hello(endpoint.port, ca, { role: 'commit', streamId: 's', secret: reg.secret });
-  assert.is(second.answer.body['code'], 'DRLS_CONNECTION_LIMIT');
-  assert.match(String(second.answer.body['message']), 'stream "s"');
+  const second = await TestClient.hello(endpoint.port, { role: 'commit', streamId: 's', secret: reg.secret }, ca);
+  assert.is(body(second.answer)['code'], 'DRLS_CONNECTION_LIMIT');
+  assert.match(String(body(second.answer)['message']), 'stream "s"');
   assert.ok(logger.lines.every((line) => !line.includes(reg.secret)), 'no secret in the log');
   first.client.socket.destroy();
   await endpoint.close();
@@ -233,7 +185,7 @@ test('close() ends TLS connections, handshaken or not', async () => {
   const { tls } = await testTls();
   const endpoint = await WireEndpoint.start({ logger: memoryLogger(), tls });
   const reg = endpoint.register('s', { sink: new RecordingSink() });
-  const open = await TlsClient.hello(endpoint.port, tls.ca, { role: 'commit', streamId: 's', secret: reg.secret });
+  const open = await TestClient.hello(endpoint.port, { role: 'commit', streamId: 's', secret: reg.secret }, tls.ca);
   const handshaking = await plainClient(endpoint.port);
   await waitFor(() => endpoint.connectionCount === 2, 'both accepted');
   await endpoint.close();
