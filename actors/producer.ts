@@ -35,6 +35,14 @@ export interface ProducerOptions {
 }
 
 /**
+ * @internal How a producer publishes a chunk when not straight into the coordinator (a stream
+ * log appends it first); resolves with the batch id, like `publish`.
+ */
+export type ChunkPublisher = (chunk: ArrowChunk) => Promise<number>;
+
+let startWith: (source: ArrowSource, coordinator: StreamCoordinator, options: ProducerOptions, publish: ChunkPublisher | undefined) => Producer;
+
+/**
  * The producer actor: drains a source into a coordinator, one publish at a time, so the
  * coordinator's backpressure paces the source. Completes the stream at the source's end;
  * fails it with the source's error when the source throws.
@@ -52,6 +60,14 @@ export class Producer {
   }
 
   static start(source: ArrowSource, coordinator: StreamCoordinator, options: ProducerOptions = {}): Producer {
+    return startWith(source, coordinator, options, undefined);
+  }
+
+  static {
+    startWith = (source, coordinator, options, publish) => Producer.#start(source, coordinator, options, publish);
+  }
+
+  static #start(source: ArrowSource, coordinator: StreamCoordinator, options: ProducerOptions, publish: ChunkPublisher | undefined): Producer {
     const next = chunkReader(source);
     const name = options.name ?? `stream_producer_${coordinator.streamId}`;
     const rt = options.runtime ?? coordinatorRuntime(coordinator);
@@ -83,7 +99,7 @@ export class Producer {
           if (chunk === STOP || chunk === END) break;
           // A publish waiting for room is already in the coordinator's queue: stop() need
           // not wait for consumers to make room, and the chunk is still delivered.
-          const published = coordinator.publish(chunk);
+          const published = publish ? publish(chunk) : coordinator.publish(chunk);
           const outcome = await Promise.race([published, stopSignal.then((): typeof STOP => STOP)]);
           if (outcome === STOP) {
             published.catch(() => undefined);
@@ -197,4 +213,9 @@ function checkChunk(chunk: unknown): ArrowChunk {
     throw new InvalidArgumentError(`the source produced ${o === null ? 'null' : typeof o === 'object' ? (o.constructor?.name ?? 'an object') : typeof o}, not an Arrow Table or RecordBatch`);
   }
   return chunk as ArrowChunk;
+}
+
+/** @internal Start a producer that publishes through `publish` (see ChunkPublisher). */
+export function startProducer(source: ArrowSource, coordinator: StreamCoordinator, options: ProducerOptions, publish: ChunkPublisher): Producer {
+  return startWith(source, coordinator, options, publish);
 }

@@ -10,7 +10,9 @@ import type {
   PullManyResult,
   PullResult,
   RegisterResult,
+  Reservation,
 } from './stream-coordinator-protocol.js';
+import { storedOf } from './stream-coordinator-protocol.js';
 
 export interface StreamLimits {
   readonly maxBufferedBatches: number;
@@ -21,6 +23,19 @@ export interface StreamLimits {
 export interface StreamObserver {
   published(waitedSeconds: number): void;
   pulled(waitedSeconds: number): void;
+}
+
+/** What a buffer is told when it is made, apart from its limits. */
+export interface StreamBufferOptions {
+  readonly observer?: StreamObserver | undefined;
+  readonly clock?: Clock | undefined;
+  /** The first batch id (a stream log's first position, so ids stay monotonic across restarts). Default 0. */
+  readonly firstBatchId?: number | undefined;
+  /**
+   * Called when every registered consumer has acknowledged every batch up to `throughBatchId`
+   * (never moving back); what it returns is awaited by the acknowledgement that moved it.
+   */
+  readonly onAcknowledged?: ((throughBatchId: number) => Promise<void> | void) | undefined;
 }
 
 /** How much one `pullMany` answer may carry: batches, and bytes past the first batch. */
@@ -37,6 +52,10 @@ const LUMPS = 16;
 interface Consumer {
   readonly id: string;
   cursor: number;
+  /** Every batch before this id is acknowledged: processed, or skipped as none of its partitions. */
+  acked: number;
+  /** The newest batch id delivered to it, -1 before the first. */
+  lastDelivered: number;
   /** First batch id of a multi-batch pull the consumer may still be reading; kept until its next pull. */
   held: number | undefined;
   readonly partitions: PartitionFilter | undefined;
@@ -69,13 +88,23 @@ interface ParkedPull {
 }
 
 interface PendingPublish {
-  readonly partitions: PartitionEntry[];
+  readonly partitions: readonly PartitionEntry[];
   readonly schema: Schema;
   readonly numRows: number;
   readonly numBytes: number;
+  readonly stored: boolean;
   readonly watermark: number | null;
+  readonly epoch: number | null;
+  readonly batchId: number | undefined;
   readonly since: number;
   readonly reply: Reply<number>;
+}
+
+interface PendingReservation {
+  readonly bytes: number;
+  /** May be answered 'spill' instead of waiting for room that only its own publish could make. */
+  readonly spillable: boolean;
+  readonly reply: Reply<Reservation>;
 }
 
 interface Waiter<T> {
@@ -93,18 +122,24 @@ export class StreamBuffer {
   readonly #limits: StreamLimits;
   readonly #observer: StreamObserver | undefined;
   readonly #clock: Clock;
+  readonly #onAcknowledged: StreamBufferOptions['onAcknowledged'];
   readonly #batches = new Map<number, MicroBatch>();
   readonly #consumers = new Map<string, Consumer>();
   readonly #pending: PendingPublish[] = [];
   readonly #registers: { consumer: Consumer; reply: Reply<RegisterResult> }[] = [];
   readonly #drains: Waiter<void>[] = [];
-  readonly #reservations: { bytes: number; reply: Reply<void> }[] = [];
+  readonly #reservations: PendingReservation[] = [];
   #reserved = 0;
   #schema: Schema | null = null;
   #schemaSig = '';
   #numPartitions = 0;
-  #nextBatchId = 0;
-  #oldestBatchId = 0;
+  #nextBatchId: number;
+  #oldestBatchId: number;
+  /** Every batch up to this id is acknowledged by every consumer (-1 below the first batch id). */
+  #ackedThrough: number;
+  /** The onAcknowledged call of the newest advance, awaited by whoever moved it. */
+  #ackWritten: Promise<void> | void = undefined;
+  #stored = 0;
   #bufferedBytes = 0;
   #bufferedRows = 0;
   #published = 0;
@@ -116,11 +151,14 @@ export class StreamBuffer {
   #failure: StreamFailedError | null = null;
   #anonymous = 0;
 
-  constructor(streamId: string, limits: StreamLimits, observer?: StreamObserver, clock: Clock = systemClock) {
+  constructor(streamId: string, limits: StreamLimits, options: StreamBufferOptions = {}) {
     this.streamId = streamId;
     this.#limits = limits;
-    this.#observer = observer;
-    this.#clock = clock;
+    this.#observer = options.observer;
+    this.#clock = options.clock ?? systemClock;
+    this.#onAcknowledged = options.onAcknowledged;
+    this.#nextBatchId = this.#oldestBatchId = options.firstBatchId ?? 0;
+    this.#ackedThrough = this.#nextBatchId - 1;
   }
 
   // ---- producer side -------------------------------------------------------------
@@ -130,16 +168,22 @@ export class StreamBuffer {
     if (request.reservedBytes) this.#reserved = Math.max(0, this.#reserved - request.reservedBytes);
     if (this.#failure) return reply.reject(this.#failure);
     if (this.#complete) return reply.reject(new StreamClosedError(this.streamId));
-    const partitions = request.partitions.map((batches, partition) => ({ partition, batches }));
-    const first = partitions.find((p) => p.batches.length > 0)?.batches[0];
-    if (!first) return reply.reject(new InvalidArgumentError('publish needs at least one record batch'));
-    const schema = first.schema;
-    const sig = schemaSignature(schema);
+    const partitions = request.entries;
+    const schemas: Schema[] = [];
+    let stored = false;
     for (const p of partitions) {
-      for (const b of p.batches) {
-        const s = schemaSignature(b.schema);
-        if (s !== sig) return reply.reject(new SchemaMismatchError(this.streamId, `[${s}] vs [${sig}]`));
-      }
+      const s = storedOf(p);
+      if (s) {
+        stored = true;
+        schemas.push(s.schema);
+      } else for (const b of p.batches) schemas.push(b.schema);
+    }
+    const schema = schemas[0];
+    if (!schema) return reply.reject(new InvalidArgumentError('publish needs at least one record batch'));
+    const sig = schemaSignature(schema);
+    for (const other of schemas) {
+      const s = schemaSignature(other);
+      if (s !== sig) return reply.reject(new SchemaMismatchError(this.streamId, `[${s}] vs [${sig}]`));
     }
     if (this.#schema && sig !== this.#schemaSig) {
       return reply.reject(new SchemaMismatchError(this.streamId, `got [${sig}], expected [${this.#schemaSig}]`));
@@ -149,15 +193,19 @@ export class StreamBuffer {
       this.#schema = schema;
       this.#schemaSig = sig;
     }
-    let numRows = 0;
-    let numBytes = 0;
-    for (const p of partitions) {
-      for (const b of p.batches) {
-        numRows += b.numRows;
-        numBytes += batchByteLength(b);
-      }
-    }
-    this.#pending.push({ partitions, schema, numRows, numBytes, watermark: request.watermark, since: this.#clock.now(), reply });
+    const { numRows, numBytes } = entrySizes(partitions);
+    this.#pending.push({
+      partitions,
+      schema,
+      numRows,
+      numBytes,
+      stored,
+      watermark: request.watermark,
+      epoch: request.epoch ?? null,
+      batchId: request.batchId,
+      since: this.#clock.now(),
+      reply,
+    });
     this.#admit();
   }
 
@@ -166,9 +214,9 @@ export class StreamBuffer {
    * the buffer is full, counted against the bytes limit until published or released. This is
    * what lets backpressure reach Spark before an epoch is complete.
    */
-  reserve(bytes: number, reply: Reply<void>): void {
+  reserve(bytes: number, spillable: boolean, reply: Reply<Reservation>): void {
     if (this.#failure) return reply.reject(this.#failure);
-    this.#reservations.push({ bytes, reply });
+    this.#reservations.push({ bytes, spillable, reply });
     this.#grant();
   }
 
@@ -208,9 +256,12 @@ export class StreamBuffer {
     if (startBatchId !== undefined && startBatchId < this.#oldestBatchId) {
       return reply.reject(new BatchCollectedError(this.streamId, startBatchId, this.#oldestBatchId));
     }
+    const start = startBatchId ?? this.#oldestBatchId;
     const consumer: Consumer = {
       id,
-      cursor: startBatchId ?? this.#oldestBatchId,
+      cursor: start,
+      acked: start,
+      lastDelivered: -1,
       held: undefined,
       partitions: partitions ? partitionFilter(partitions) : undefined,
       parked: undefined,
@@ -232,15 +283,17 @@ export class StreamBuffer {
     this.#collect();
   }
 
+  /** The next micro-batch; asking acknowledges what the consumer was given before. */
   pull(consumerId: string, timeoutMs: number | undefined, reply: Reply<PullResult>): void {
-    this.#pull(consumerId, timeoutMs, reply, SINGLE);
+    this.#pull(consumerId, timeoutMs, reply, SINGLE, true);
   }
 
-  pullMany(consumerId: string, many: PullLimits, timeoutMs: number | undefined, reply: Reply<PullManyResult>): void {
-    this.#pull(consumerId, timeoutMs, reply, many);
+  /** Several; with `acknowledges` false, asking acknowledges nothing (the caller acknowledges each itself). */
+  pullMany(consumerId: string, many: PullLimits, timeoutMs: number | undefined, reply: Reply<PullManyResult>, acknowledges = true): void {
+    this.#pull(consumerId, timeoutMs, reply, many, acknowledges);
   }
 
-  #pull(consumerId: string, timeoutMs: number | undefined, reply: Reply<PullResult> | Reply<PullManyResult>, many: PullLimits): void {
+  #pull(consumerId: string, timeoutMs: number | undefined, reply: Reply<PullResult> | Reply<PullManyResult>, many: PullLimits, acknowledges: boolean): void {
     if (this.#failure) return reply.reject(this.#failure);
     const consumer = this.#consumers.get(consumerId);
     if (!consumer) {
@@ -251,6 +304,7 @@ export class StreamBuffer {
     }
     // Asking again means the consumer is done with what it took last time.
     consumer.held = undefined;
+    if (acknowledges) consumer.acked = Math.max(consumer.acked, consumer.cursor);
     const parked: ParkedPull = { reply, many, since: this.#clock.now(), timer: undefined };
     consumer.parked = parked;
     const result = this.#next(consumer, parked);
@@ -269,13 +323,22 @@ export class StreamBuffer {
     }
   }
 
-  acknowledge(consumerId: string, batchId: number): void {
+  /**
+   * The consumer has processed every batch up to `batchId`. Answers what the stream's
+   * acknowledgement listener returned if this moved the stream's acknowledged mark (a log
+   * writing it down), so the caller can wait for that.
+   */
+  acknowledge(consumerId: string, batchId: number): Promise<void> | void {
     const consumer = this.#consumers.get(consumerId);
     if (!consumer) {
       throw new InvalidArgumentError(`consumer "${consumerId}" is not registered on stream "${this.streamId}"`);
     }
     consumer.cursor = Math.max(consumer.cursor, batchId + 1);
+    // Past the last batch it was given, batches skipped since (none of its partitions) go too.
+    consumer.acked = Math.max(consumer.acked, batchId >= consumer.lastDelivered ? consumer.cursor : batchId + 1);
+    const before = this.#ackedThrough;
     this.#collect();
+    return this.#ackedThrough > before ? this.#ackWritten : undefined;
   }
 
   fetch(batchIds: readonly number[]): MicroBatch[] {
@@ -326,6 +389,7 @@ export class StreamBuffer {
       rowsBuffered: this.#bufferedRows,
       pendingPublishes: this.#pending.length,
       reservedBytes: this.#reserved,
+      storedBatches: this.#stored,
       waitingForConsumers: (this.#pending.length > 0 || this.#reservations.length > 0) && this.#consumers.size === 0,
       latestBatchId: this.#nextBatchId - 1,
     };
@@ -355,12 +419,28 @@ export class StreamBuffer {
     return size < this.#limits.maxBufferedBatches && this.#bufferedBytes + this.#reserved < this.#limits.maxBufferedBytes;
   }
 
-  /** Grant waiting reservations, in order, while there is room. */
+  /**
+   * Answer waiting reservations, in order: room in memory while there is some. A spillable one
+   * that does not fit while nothing published is buffered would wait for room only its own
+   * epoch's publish could make: it is answered 'spill' (its data goes to disk) at once. Others
+   * keep the old rule: an empty buffer lets them in, however large.
+   */
   #grant(): void {
-    while (this.#reservations.length > 0 && this.#hasRoom()) {
-      const r = this.#reservations.shift()!;
+    while (this.#reservations.length > 0) {
+      const r = this.#reservations[0]!;
+      const empty = this.#batches.size === 0;
+      if (r.spillable) {
+        const fits = (empty || this.#batches.size < this.#limits.maxBufferedBatches) && this.#bufferedBytes + this.#reserved + r.bytes <= this.#limits.maxBufferedBytes;
+        if (!fits && !empty) return;
+        this.#reservations.shift();
+        if (fits) this.#reserved += r.bytes;
+        r.reply.resolve(fits ? 'memory' : 'spill');
+        continue;
+      }
+      if (!this.#hasRoom()) return;
+      this.#reservations.shift();
       this.#reserved += r.bytes;
-      r.reply.resolve();
+      r.reply.resolve('memory');
     }
   }
 
@@ -369,9 +449,14 @@ export class StreamBuffer {
     let admitted = false;
     while (this.#pending.length > 0 && this.#hasRoom()) {
       const p = this.#pending.shift()!;
+      if (p.batchId !== undefined && p.batchId !== this.#nextBatchId) {
+        p.reply.reject(new InvalidArgumentError(`stream "${this.streamId}": batch ${p.batchId} of its log would be numbered ${this.#nextBatchId}; publish into a logged stream only through its producer`));
+        continue;
+      }
       const batchId = this.#nextBatchId++;
       const batch: MicroBatch = {
         batchId,
+        epoch: p.epoch,
         partitions: p.partitions,
         schema: p.schema,
         numRows: p.numRows,
@@ -383,6 +468,7 @@ export class StreamBuffer {
       this.#numPartitions = Math.max(this.#numPartitions, p.partitions.length);
       this.#bufferedBytes += p.numBytes;
       this.#bufferedRows += p.numRows;
+      if (p.stored) this.#stored++;
       this.#published++;
       this.#rowsPublished += p.numRows;
       this.#bytesPublished += p.numBytes;
@@ -436,16 +522,15 @@ export class StreamBuffer {
     let bytes = 0;
     while (consumer.cursor < this.#nextBatchId && out.length < maxBatches) {
       const batch = this.#batches.get(consumer.cursor);
-      if (!batch) {
-        consumer.cursor++;
-        continue;
-      }
-      const view = restrict(batch, consumer.partitions);
+      const view = batch && restrict(batch, consumer.partitions);
       if (view && out.length > 0 && bytes + view.numBytes > byteCap) break;
+      // A batch with nothing for it, while it has acknowledged all it was given, is done with too.
+      if (!view && consumer.acked === consumer.cursor) consumer.acked++;
       consumer.cursor++;
       if (view) {
         out.push(view);
         bytes += view.numBytes;
+        consumer.lastDelivered = view.batchId;
       }
     }
     if (out.length > 0) {
@@ -482,15 +567,30 @@ export class StreamBuffer {
           this.#batches.delete(this.#oldestBatchId);
           this.#bufferedBytes -= batch.numBytes;
           this.#bufferedRows -= batch.numRows;
+          if (batch.partitions.some((e) => storedOf(e))) this.#stored--;
           dropped++;
         }
         this.#oldestBatchId++;
       }
       this.#collected += dropped;
+      this.#noteAcknowledged();
     }
     if (this.#pending.length > 0 && this.#hasRoom()) this.#admit();
     if (this.#reservations.length > 0) this.#grant();
     this.#settleDrains();
+  }
+
+  /** Moves the stream's acknowledged mark to what every registered consumer has acknowledged. */
+  #noteAcknowledged(): void {
+    let min = Infinity;
+    for (const c of this.#consumers.values()) min = Math.min(min, c.acked);
+    const through = Math.min(min, this.#nextBatchId) - 1;
+    if (through <= this.#ackedThrough) return;
+    this.#ackedThrough = through;
+    if (!this.#onAcknowledged) return;
+    const written = this.#onAcknowledged(through);
+    if (written) written.catch(() => undefined); // its error reaches whoever awaits it
+    this.#ackWritten = written;
   }
 
   #settleDrains(): void {
@@ -514,14 +614,27 @@ export class StreamBuffer {
 /** The part of a micro-batch a consumer restricted to some partitions sees; undefined if none. */
 function restrict(batch: MicroBatch, partitions: PartitionFilter | undefined): MicroBatch | undefined {
   if (!partitions) return batch;
-  const entries = batch.partitions.filter((e) => partitions.has(e.partition) && e.batches.length > 0);
+  const entries = batch.partitions.filter((e) => partitions.has(e.partition) && (e.batches.length > 0 || storedOf(e)));
   if (entries.length === 0) return undefined;
   if (entries.length === batch.partitions.length) return batch;
+  return { ...batch, partitions: entries, ...entrySizes(entries) };
+}
+
+/** Rows and bytes of some entries, stored ones by what their log says. */
+function entrySizes(entries: readonly PartitionEntry[]): { numRows: number; numBytes: number } {
   let numRows = 0;
   let numBytes = 0;
-  for (const e of entries) for (const b of e.batches) {
-    numRows += b.numRows;
-    numBytes += batchByteLength(b);
+  for (const e of entries) {
+    const stored = storedOf(e);
+    if (stored) {
+      numRows += stored.numRows;
+      numBytes += stored.numBytes;
+      continue;
+    }
+    for (const b of e.batches) {
+      numRows += b.numRows;
+      numBytes += batchByteLength(b);
+    }
   }
-  return { ...batch, partitions: entries, numRows, numBytes };
+  return { numRows, numBytes };
 }

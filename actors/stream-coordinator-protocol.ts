@@ -10,6 +10,12 @@ export interface PartitionEntry {
 /** A micro-batch: one entry per partition (per Spark partition on the forward path). */
 export interface MicroBatch {
   readonly batchId: number;
+  /**
+   * The Spark epoch (micro-batch id) it came from on the forward path, so a consumer that
+   * restarted on a stream log can tell, and drop, what it already did; null for data published
+   * in Node.
+   */
+  readonly epoch: number | null;
   readonly partitions: readonly PartitionEntry[];
   readonly schema: Schema;
   readonly numRows: number;
@@ -66,16 +72,60 @@ export interface CoordinatorStats {
   readonly pendingPublishes: number;
   /** Bytes reserved for data still being staged (a Spark epoch in flight). */
   readonly reservedBytes: number;
+  /** Buffered micro-batches whose data is on disk (a spilled epoch, or replayed from a stream log), read when taken. */
+  readonly storedBatches: number;
   /** A producer is blocked and no consumer is registered to make room: the original's silent stall. */
   readonly waitingForConsumers: boolean;
   readonly latestBatchId: number;
 }
 
 export interface PublishRequest {
-  readonly partitions: readonly (readonly RecordBatch[])[];
+  /** One entry per partition, in partition order; stored entries (see StoredEntry) among them. */
+  readonly entries: readonly PartitionEntry[];
   readonly watermark: number | null;
   /** Bytes this data had reserved while staged; released as it is published. */
   readonly reservedBytes?: number;
+  /** The Spark epoch it came from (forward path). */
+  readonly epoch?: number | null;
+  /**
+   * The batch id it must get (a stream log's position): refused when the coordinator would
+   * number it otherwise, since a log and its coordinator must never disagree on what a batch id is.
+   */
+  readonly batchId?: number;
+}
+
+/** A reservation's answer: room in memory, or none to be had: the data goes to disk instead. */
+export type Reservation = 'memory' | 'spill';
+
+/**
+ * @internal A partition entry whose record batches are not in memory (an epoch spilled to disk,
+ * or replayed from a stream log): its Arrow IPC payloads are read when a consumer takes it, so
+ * a published micro-batch never brings a whole spilled epoch back into memory at once.
+ */
+export interface StoredEntry {
+  /** The stream's schema (every payload's). */
+  readonly schema: Schema;
+  readonly numRows: number;
+  /** Bytes of its payloads: about what its batches take once read. */
+  readonly numBytes: number;
+  /** Its payloads in order, each one complete Arrow IPC stream in a buffer of its own, read one at a time. */
+  payloads(): AsyncIterable<Uint8Array>;
+}
+
+// Kept beside the entry rather than on it: a stored entry is a plain PartitionEntry (with no
+// batches) to everything that does not read it.
+const storedEntries = new WeakMap<PartitionEntry, StoredEntry>();
+
+/** @internal A partition entry whose batches are read from `stored` when taken. */
+export function storedEntry(partition: number, stored: StoredEntry): PartitionEntry {
+  const entry: PartitionEntry = { partition, batches: [] };
+  storedEntries.set(entry, stored);
+  return entry;
+}
+
+/** @internal What a stored entry reads from; undefined for an entry in memory. */
+export function storedOf(entry: PartitionEntry): StoredEntry | undefined {
+  return storedEntries.get(entry);
 }
 
 /** The coordinator actor's protocol. */
@@ -97,9 +147,11 @@ export type CoordinatorMessage =
       maxBatches: number;
       maxBytes: number;
       timeoutMs: number | undefined;
+      /** Whether asking acknowledges what the consumer was given before (iterators acknowledge one by one instead). */
+      acknowledges: boolean;
       reply: Reply<PullManyResult>;
     }
-  | { type: 'reserve'; bytes: number; reply: Reply<void> }
+  | { type: 'reserve'; bytes: number; spillable: boolean; reply: Reply<Reservation> }
   | { type: 'release'; bytes: number; reply: Reply<void> }
   | { type: 'complete'; reply: Reply<void> }
   | { type: 'fail'; reason: string; cause: unknown; reply: Reply<void> }

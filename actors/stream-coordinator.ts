@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { tableFromIPC, type RecordBatch } from 'apache-arrow';
 import {
   ActorNotFoundError,
   ActorStoppedError,
   InvalidArgumentError,
   StreamFailedError,
   UnknownStreamError,
+  batchByteLength,
   checkNonEmptyString,
   checkNonNegativeInteger,
   checkObject,
@@ -17,16 +19,19 @@ import {
 } from '../runtime/base/index.js';
 import { runtime as defaultRuntime, type ActorHandle, type ActorRuntime, type Behavior, type Outgoing } from '../runtime/index.js';
 import { trackStream } from './live-streams.js';
-import { StreamBuffer, type StreamLimits } from './stream-buffer.js';
+import { StreamBuffer, type StreamBufferOptions, type StreamLimits } from './stream-buffer.js';
+import { storedOf } from './stream-coordinator-protocol.js';
 import type {
   CoordinatorMessage,
   CoordinatorStats,
   MicroBatch,
+  PartitionEntry,
   PullManyResult,
   PartitionSelector,
   PublishRequest,
   PullResult,
   RegisterResult,
+  Reservation,
 } from './stream-coordinator-protocol.js';
 import { StreamingIterator, type StreamingIteratorOptions } from './streaming-iterator.js';
 
@@ -65,6 +70,17 @@ export interface ConsumerOptions {
 // The actor behind each handle, for the library's own modules (staging, iterators) only.
 let actorOf: (coordinator: StreamCoordinator) => ActorHandle<CoordinatorMessage>;
 let runtimeOf: (coordinator: StreamCoordinator) => ActorRuntime;
+let createWith: (options: StreamCoordinatorOptions, internal: CoordinatorInternals) => StreamCoordinator;
+
+/** @internal What the library's own modules may set on a coordinator they create. */
+export interface CoordinatorInternals {
+  /** The first batch id (a stream log's first position). */
+  readonly firstBatchId?: number;
+  /** See StreamBufferOptions.onAcknowledged. */
+  readonly onAcknowledged?: StreamBufferOptions['onAcknowledged'];
+  /** Called once the coordinator has stopped (whoever stopped it), to let go of what it read from. */
+  readonly onStopped?: () => void;
+}
 
 /**
  * The stream coordinator: a named actor `stream_coord_<streamId>` that buffers micro-batches
@@ -85,13 +101,16 @@ export class StreamCoordinator {
   static {
     actorOf = (c) => c.#actor;
     runtimeOf = (c) => c.#runtime;
+    createWith = (options, internal) => {
+      const { streamId, limits, rt } = checkOptions(options);
+      const actor = rt.spawn(actorName(streamId), coordinatorBehavior(streamId, limits, rt, internal), { supervision: 'resume' });
+      return new StreamCoordinator(streamId, actor, rt);
+    };
   }
 
   /** Create a coordinator; a taken stream id is a ActorExistsError. */
   static create(options: StreamCoordinatorOptions = {}): StreamCoordinator {
-    const { streamId, limits, rt } = checkOptions(options);
-    const actor = rt.spawn(actorName(streamId), coordinatorBehavior(streamId, limits, rt), { supervision: 'resume' });
-    return new StreamCoordinator(streamId, actor, rt);
+    return createWith(options, {});
   }
 
   /** The coordinator of an existing stream; an unknown id is an UnknownStreamError. */
@@ -109,7 +128,7 @@ export class StreamCoordinator {
   /** The coordinator of `options.streamId`, created with these options if there is none. */
   static getOrCreate(options: StreamCoordinatorOptions & { streamId: string }): StreamCoordinator {
     const { streamId, limits, rt } = checkOptions(options);
-    const actor = rt.getOrCreate(actorName(streamId), () => coordinatorBehavior(streamId, limits, rt), { supervision: 'resume' });
+    const actor = rt.getOrCreate(actorName(streamId), () => coordinatorBehavior(streamId, limits, rt, {}), { supervision: 'resume' });
     return new StreamCoordinator(streamId, actor, rt);
   }
 
@@ -132,7 +151,7 @@ export class StreamCoordinator {
   publish(data: BatchInput, options?: PublishOptions): Promise<number>;
   publish(data: { partitions: readonly BatchInput[] }, options?: PublishOptions): Promise<number>;
   publish(data: BatchInput | { partitions: readonly BatchInput[] }, options: PublishOptions = {}): Promise<number> {
-    return this.#actor.ask({ type: 'publish', request: publishRequest(data, options, 0) });
+    return this.#actor.ask({ type: 'publish', request: publishRequest(data, options, {}) });
   }
 
   /** Register a consumer; resolves once the stream has its first batch (or ended). */
@@ -145,10 +164,15 @@ export class StreamCoordinator {
     return this.#actor.ask({ type: 'unregister', consumerId, registration: undefined });
   }
 
-  /** The consumer's next micro-batch, `{ kind: 'end' }` at the end, `{ kind: 'timeout' }` after `timeoutMs`. */
+  /**
+   * The consumer's next micro-batch, `{ kind: 'end' }` at the end, `{ kind: 'timeout' }` after
+   * `timeoutMs`. Pulling again acknowledges what the consumer was given before.
+   */
   pull(consumerId: string, options: { timeoutMs?: number } = {}): Promise<PullResult> {
-    checkTimeout(options.timeoutMs, 'options.timeoutMs');
-    return this.#actor.ask({ type: 'pull', consumerId, timeoutMs: options.timeoutMs });
+    checkTimeout(options.timeoutMs, 'options.timeoutMs'); // thrown here, not as a rejection
+    return this.#actor
+      .ask({ type: 'pull', consumerId, timeoutMs: options.timeoutMs })
+      .then(async (result): Promise<PullResult> => (result.kind === 'batch' ? { kind: 'batch', batch: await materialize(result.batch, this.streamId) } : result));
   }
 
   /**
@@ -157,11 +181,10 @@ export class StreamCoordinator {
    * stay counted against the buffer's limits until this consumer pulls again.
    */
   pullMany(consumerId: string, options: { maxBatches: number; maxBytes?: number; timeoutMs?: number }): Promise<PullManyResult> {
-    const { maxBatches, maxBytes, timeoutMs } = options;
-    checkPositive(maxBatches, 'options.maxBatches', { integer: true });
-    if (maxBytes !== undefined) checkPositive(maxBytes, 'options.maxBytes');
-    checkTimeout(timeoutMs, 'options.timeoutMs');
-    return this.#actor.ask({ type: 'pullMany', consumerId, maxBatches, maxBytes: maxBytes ?? Infinity, timeoutMs });
+    return pullManyMessage(this.#actor, consumerId, options, true).then(
+      async (result): Promise<PullManyResult> =>
+        result.kind === 'batches' ? { kind: 'batches', batches: await Promise.all(result.batches.map((b) => materialize(b, this.streamId))) } : result,
+    );
   }
 
   /** No more batches will be published; consumers end once they have the rest. */
@@ -190,10 +213,13 @@ export class StreamCoordinator {
   /** Batches still held, by id (the reverse path's reader). */
   fetchBatches(batchIds: readonly number[]): Promise<MicroBatch[]> {
     batchIds.forEach((id, i) => checkNonNegativeInteger(id, `batchIds[${i}]`));
-    return this.#actor.ask({ type: 'fetch', batchIds });
+    return this.#actor.ask({ type: 'fetch', batchIds }).then((batches) => Promise.all(batches.map((b) => materialize(b, this.streamId))));
   }
 
-  /** A consumer has committed everything up to `batchId`; those batches may be collected. */
+  /**
+   * A consumer has processed everything up to `batchId`; those batches may be collected. With a
+   * stream log, resolves once the log has it written down (see README, "Durable streams").
+   */
   acknowledge(consumerId: string, batchId: number): Promise<void> {
     checkNonNegativeInteger(batchId, 'batchId');
     return this.#actor.ask({ type: 'acknowledge', consumerId, batchId });
@@ -239,11 +265,11 @@ interface CoordinatorState {
   readonly untrack: () => void;
 }
 
-function coordinatorBehavior(streamId: string, limits: StreamLimits, rt: ActorRuntime): Behavior<CoordinatorMessage, CoordinatorState> {
+function coordinatorBehavior(streamId: string, limits: StreamLimits, rt: ActorRuntime, internal: CoordinatorInternals): Behavior<CoordinatorMessage, CoordinatorState> {
   return {
     init() {
       const tracked = trackStream(rt.name, streamId, () => buffer);
-      const buffer = new StreamBuffer(streamId, limits, tracked.observer, rt.clock);
+      const buffer = new StreamBuffer(streamId, limits, { observer: tracked.observer, clock: rt.clock, firstBatchId: internal.firstBatchId, onAcknowledged: internal.onAcknowledged });
       return { buffer, untrack: tracked.untrack };
     },
     receive(state, msg) {
@@ -265,10 +291,10 @@ function coordinatorBehavior(streamId: string, limits: StreamLimits, rt: ActorRu
             buffer.pull(msg.consumerId, msg.timeoutMs, msg.reply);
             break;
           case 'pullMany':
-            buffer.pullMany(msg.consumerId, { maxBatches: msg.maxBatches, maxBytes: msg.maxBytes }, msg.timeoutMs, msg.reply);
+            buffer.pullMany(msg.consumerId, { maxBatches: msg.maxBatches, maxBytes: msg.maxBytes }, msg.timeoutMs, msg.reply, msg.acknowledges);
             break;
           case 'reserve':
-            buffer.reserve(msg.bytes, msg.reply);
+            buffer.reserve(msg.bytes, msg.spillable, msg.reply);
             break;
           case 'release':
             buffer.release(msg.bytes);
@@ -291,10 +317,13 @@ function coordinatorBehavior(streamId: string, limits: StreamLimits, rt: ActorRu
           case 'fetch':
             msg.reply.resolve(buffer.fetch(msg.batchIds));
             break;
-          case 'acknowledge':
-            buffer.acknowledge(msg.consumerId, msg.batchId);
-            msg.reply.resolve();
+          case 'acknowledge': {
+            // Answered once a stream log has the acknowledgement written down, if it moved one.
+            const written = buffer.acknowledge(msg.consumerId, msg.batchId);
+            if (written) written.then(() => msg.reply.resolve(), (err: unknown) => msg.reply.reject(err));
+            else msg.reply.resolve();
             break;
+          }
           case 'stats':
             msg.reply.resolve(buffer.stats());
             break;
@@ -307,13 +336,18 @@ function coordinatorBehavior(streamId: string, limits: StreamLimits, rt: ActorRu
     stopped(state, ctx) {
       state.untrack();
       state.buffer.close(new ActorStoppedError(ctx.name, 'the stream coordinator was stopped'));
+      internal.onStopped?.();
     },
   };
 }
 
 /** Checks `publish`'s arguments and normalises them to the actor's request. */
-function publishRequest(data: BatchInput | { partitions: readonly BatchInput[] }, options: PublishOptions, reservedBytes: number): PublishRequest {
-  const entries =
+function publishRequest(
+  data: BatchInput | { partitions: readonly BatchInput[] },
+  options: PublishOptions,
+  extra: Pick<PublishRequest, 'reservedBytes' | 'epoch' | 'batchId'>,
+): PublishRequest {
+  const partitions =
     data && typeof data === 'object' && 'partitions' in data && Array.isArray((data as { partitions: unknown }).partitions)
       ? (data as { partitions: readonly BatchInput[] }).partitions.map((p, i) => toRecordBatches(p, `partitions[${i}]`))
       : [toRecordBatches(data, 'data')];
@@ -322,7 +356,55 @@ function publishRequest(data: BatchInput | { partitions: readonly BatchInput[] }
   if (watermark !== null && !Number.isFinite(watermark)) {
     throw new InvalidArgumentError(`options.watermark must be a finite number, got ${String(watermark)}`);
   }
-  return { partitions: entries, watermark, reservedBytes };
+  return { entries: partitions.map((batches, partition) => ({ partition, batches })), watermark, ...extra };
+}
+
+function pullManyMessage(
+  actor: ActorHandle<CoordinatorMessage>,
+  consumerId: string,
+  options: { maxBatches: number; maxBytes?: number | undefined; timeoutMs?: number | undefined },
+  acknowledges: boolean,
+): Promise<PullManyResult> {
+  const { maxBatches, maxBytes, timeoutMs } = options;
+  checkPositive(maxBatches, 'options.maxBatches', { integer: true });
+  if (maxBytes !== undefined) checkPositive(maxBytes, 'options.maxBytes');
+  checkTimeout(timeoutMs, 'options.timeoutMs');
+  return actor.ask({ type: 'pullMany', consumerId, maxBatches, maxBytes: maxBytes ?? Infinity, timeoutMs, acknowledges });
+}
+
+/** Decodes one stored payload; a payload that is not Arrow means the log was damaged. */
+function decodePayload(payload: Uint8Array, streamId: string): RecordBatch[] {
+  try {
+    return tableFromIPC(payload).batches;
+  } catch (err) {
+    throw new StreamFailedError(streamId, `a stored payload of ${payload.byteLength} bytes is not a readable Arrow IPC stream: ${errorMessage(err)}`, err);
+  }
+}
+
+/** @internal The record batches of an entry, stored ones read from disk one payload at a time. */
+export async function* entryBatches(entry: PartitionEntry, streamId: string): AsyncGenerator<RecordBatch, void, undefined> {
+  const stored = storedOf(entry);
+  if (!stored) {
+    yield* entry.batches;
+    return;
+  }
+  for await (const payload of stored.payloads()) yield* decodePayload(payload, streamId);
+}
+
+/** @internal A micro-batch with every stored entry read into memory (what the public pulls hand out). */
+export async function materialize(micro: MicroBatch, streamId: string): Promise<MicroBatch> {
+  if (!micro.partitions.some((e) => storedOf(e))) return micro;
+  const partitions: PartitionEntry[] = [];
+  let numBytes = 0;
+  for (const entry of micro.partitions) {
+    const batches: RecordBatch[] = [];
+    for await (const b of entryBatches(entry, streamId)) {
+      batches.push(b);
+      numBytes += batchByteLength(b);
+    }
+    partitions.push({ partition: entry.partition, batches });
+  }
+  return { ...micro, partitions, numBytes };
 }
 
 /** Checks a consumer's options; the selector is copied, as the actor reads it later and the caller may reuse it. */
@@ -361,8 +443,47 @@ function checkPartitionSelector(partitions: unknown): void {
  * since data being staged must be able to outgrow the limit or it could never be published.
  * Publish it with `publishReserved`, or `releaseReserved` it.
  */
-export function reserve(coordinator: StreamCoordinator, bytes: number): Promise<void> {
-  return actorOf(coordinator).ask({ type: 'reserve', bytes });
+export async function reserve(coordinator: StreamCoordinator, bytes: number): Promise<void> {
+  await actorOf(coordinator).ask({ type: 'reserve', bytes, spillable: false });
+}
+
+/**
+ * @internal Like `reserve`, for data that can go to disk instead: pending while the buffer is
+ * full, but answered 'spill' (nothing reserved) when it does not fit and nothing published is
+ * buffered, where `reserve` would let it overshoot the limit.
+ */
+export function reserveOrSpill(coordinator: StreamCoordinator, bytes: number): Promise<Reservation> {
+  return actorOf(coordinator).ask({ type: 'reserve', bytes, spillable: true });
+}
+
+/** @internal Create a coordinator with settings only the library's own modules give. */
+export function createCoordinator(options: StreamCoordinatorOptions, internal: CoordinatorInternals): StreamCoordinator {
+  return createWith(options, internal);
+}
+
+/**
+ * @internal Publish one micro-batch of entries, stored ones among them: what staging reserved
+ * (`reservedBytes`), the Spark epoch it came from, and the batch id it must get (a log position).
+ */
+export function publishEntries(
+  coordinator: StreamCoordinator,
+  entries: readonly PartitionEntry[],
+  extra: Pick<PublishRequest, 'reservedBytes' | 'epoch' | 'batchId'>,
+): Promise<number> {
+  return actorOf(coordinator).ask({ type: 'publish', request: { entries, watermark: null, ...extra } });
+}
+
+/**
+ * @internal pullMany for iterators: stored entries are not read (the iterator reads them a
+ * payload at a time), and asking acknowledges nothing (iterators acknowledge each micro-batch).
+ */
+export function pullStored(coordinator: StreamCoordinator, consumerId: string, options: { maxBatches: number; maxBytes?: number | undefined; timeoutMs?: number | undefined }): Promise<PullManyResult> {
+  return pullManyMessage(actorOf(coordinator), consumerId, options, false);
+}
+
+/** @internal fetchBatches without reading stored entries (the reverse path sends their payloads as they are). */
+export function fetchStored(coordinator: StreamCoordinator, batchIds: readonly number[]): Promise<MicroBatch[]> {
+  return actorOf(coordinator).ask({ type: 'fetch', batchIds });
 }
 
 /** @internal Give back room reserved for data that will not be published. */
@@ -372,7 +493,7 @@ export function releaseReserved(coordinator: StreamCoordinator, bytes: number): 
 
 /** @internal Publish data that had reserved `reservedBytes` while it was staged. */
 export function publishReserved(coordinator: StreamCoordinator, data: { partitions: readonly BatchInput[] }, reservedBytes: number): Promise<number> {
-  return actorOf(coordinator).ask({ type: 'publish', request: publishRequest(data, {}, reservedBytes) });
+  return actorOf(coordinator).ask({ type: 'publish', request: publishRequest(data, {}, { reservedBytes }) });
 }
 
 /**

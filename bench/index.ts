@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { targetLines } from './support.js';
 
-const suites = ['core.bench.ts', 'spark-connect.bench.ts', 'bridge.bench.ts', 'cluster.bench.ts', 'node-cost.bench.ts', 'latency.bench.ts'];
+const suites = ['core.bench.ts', 'spark-connect.bench.ts', 'bridge.bench.ts', 'cluster.bench.ts', 'node-cost.bench.ts', 'latency.bench.ts', 'durable.bench.ts'];
 const only = process.argv[2];
 for (const file of suites) {
   if (only && !file.startsWith(only)) continue;

@@ -2,6 +2,8 @@
 export interface BatchInfo {
   /** The coordinator's micro-batch id. */
   readonly batchId: number;
+  /** The Spark epoch the micro-batch came from (null for data published in Node): the key to drop a replay by. */
+  readonly epoch: number | null;
   /** The partition entry the batch belongs to. */
   readonly partition: number;
   /** The consumer (and so the worker thread) processing it. */

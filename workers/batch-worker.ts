@@ -12,8 +12,11 @@ export interface WorkerTask {
   readonly module: string;
   readonly packet: BatchPacket;
   readonly batchId: number;
+  readonly epoch: number | null;
   readonly partition: number;
   readonly consumer: number;
+  /** The position of the packet's first batch in its partition entry (an entry read from disk comes a payload at a time). */
+  readonly firstIndex: number;
 }
 
 type UserFn = (batch: RecordBatch, info: BatchInfo) => unknown;
@@ -54,7 +57,7 @@ export default async function runTask(task: WorkerTask): Promise<unknown[]> {
   const batches = unpackBatches(task.packet);
   const results: unknown[] = [];
   for (let index = 0; index < batches.length; index++) {
-    results.push(await fn(batches[index]!, { batchId: task.batchId, partition: task.partition, consumer: task.consumer, index }));
+    results.push(await fn(batches[index]!, { batchId: task.batchId, epoch: task.epoch, partition: task.partition, consumer: task.consumer, index: task.firstIndex + index }));
   }
   return results;
 }

@@ -4,8 +4,10 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { checkOneOf, InvalidArgumentError, WorkerFailedError, checkPositive } from '../runtime/base/index.js';
-import type { StreamCoordinator } from '../actors/stream-coordinator.js';
-import type { StreamingIterator } from '../actors/streaming-iterator.js';
+import type { RecordBatch } from 'apache-arrow';
+import { entryBatches, type StreamCoordinator } from '../actors/stream-coordinator.js';
+import { acknowledgeMicroBatch, takeMicroBatch, type StreamingIterator } from '../actors/streaming-iterator.js';
+import { storedOf } from '../actors/stream-coordinator-protocol.js';
 import { TRANSFER_MODES, packBatches, type TransferMode } from './arrow-transfer.js';
 import type { BatchInfo } from './batch-info.js';
 import type { WorkerTask } from './batch-worker.js';
@@ -24,7 +26,10 @@ export interface PartitionedRunOptions<R> {
   transfer?: TransferMode;
   /** Partition entries sent ahead to a consumer's thread before its first result is back. Default 2. */
   maxInFlight?: number;
-  /** Called on the main thread with each batch's result, in order per consumer. */
+  /**
+   * Called on the main thread with each batch's result, in order per consumer; `info.epoch` is
+   * the Spark epoch of its micro-batch (null for data published in Node).
+   */
   onResult?: (result: R, info: BatchInfo) => unknown;
   /** Stops the run early; what is in flight finishes first. */
   signal?: AbortSignal;
@@ -42,7 +47,9 @@ export interface RunSummary {
  * p % numConsumers === i and runs every batch of them on its own thread (a one-thread
  * piscina pool), in order, with the Arrow buffers moved, not copied. Resolves when the
  * stream ends; rejects with WorkerFailedError (batch id and partition) when a worker throws
- * or dies, after stopping every consumer and closing the pools.
+ * or dies, after stopping every consumer and closing the pools. A consumer acknowledges a
+ * micro-batch once every entry of it has its worker's result back (and `onResult` has run on
+ * each); an entry whose data is on disk (a spilled epoch) is read and sent a payload at a time.
  */
 export async function runPartitioned<R = unknown>(options: PartitionedRunOptions<R>): Promise<RunSummary> {
   const { coordinator, numConsumers, numPartitions } = options;
@@ -96,9 +103,17 @@ export async function runPartitioned<R = unknown>(options: PartitionedRunOptions
 
   const consume = async (it: StreamingIterator, consumer: number): Promise<void> => {
     const pool = pools[consumer]!;
-    const inFlight: Array<{ info: Omit<BatchInfo, 'index'>; result: Promise<unknown[]> }> = [];
+    interface InFlight {
+      readonly info: Omit<BatchInfo, 'index'>;
+      /** Index in its entry of the task's first batch (an entry on disk goes as several tasks). */
+      readonly firstIndex: number;
+      readonly result: Promise<unknown[]>;
+      /** The task is its micro-batch's last: once it is settled, the micro-batch is acknowledged. */
+      readonly completes: boolean;
+    }
+    const inFlight: InFlight[] = [];
     const settleOldest = async (): Promise<void> => {
-      const { info, result } = inFlight.shift()!;
+      const { info, firstIndex, result, completes } = inFlight.shift()!;
       let results: unknown[];
       try {
         results = await result;
@@ -107,26 +122,43 @@ export async function runPartitioned<R = unknown>(options: PartitionedRunOptions
       }
       for (let index = 0; index < results.length; index++) {
         counts[consumer]!++;
-        await options.onResult?.(results[index] as R, { ...info, index });
+        await options.onResult?.(results[index] as R, { ...info, index: firstIndex + index });
       }
+      if (completes) await acknowledgeMicroBatch(it, info.batchId);
     };
-    for await (const micro of it.microBatches()) {
-      if (failure !== undefined || options.signal?.aborted) break;
-      for (const entry of micro.partitions) {
-        if (entry.batches.length === 0) continue;
-        const { packet, transferList } = packBatches(entry.batches, transfer);
-        for (const b of entry.batches) rows += b.numRows;
-        const task: WorkerTask = { module, packet, batchId: micro.batchId, partition: entry.partition, consumer };
-        inFlight.push({
-          info: { batchId: micro.batchId, partition: entry.partition, consumer },
-          result: pool.run(task, { transferList }) as Promise<unknown[]>,
-        });
-        // Keep rejections of not-yet-awaited tasks from being reported as unhandled.
-        inFlight.at(-1)!.result.catch(() => undefined);
-        if (inFlight.length >= maxInFlight) await settleOldest();
+    const send = async (info: InFlight['info'], batches: readonly RecordBatch[], firstIndex: number): Promise<void> => {
+      const { packet, transferList } = packBatches(batches, transfer);
+      for (const b of batches) rows += b.numRows;
+      const task: WorkerTask = { module, packet, batchId: info.batchId, epoch: info.epoch, partition: info.partition, consumer, firstIndex };
+      const result = pool.run(task, { transferList }) as Promise<unknown[]>;
+      // Keep rejections of not-yet-awaited tasks from being reported as unhandled.
+      result.catch(() => undefined);
+      inFlight.push({ info, firstIndex, result, completes: false });
+      if (inFlight.length >= maxInFlight) await settleOldest();
+    };
+    try {
+      for (let micro = await takeMicroBatch(it); micro; micro = await takeMicroBatch(it)) {
+        if (failure !== undefined || options.signal?.aborted) break;
+        for (const entry of micro.partitions) {
+          const info = { batchId: micro.batchId, epoch: micro.epoch, partition: entry.partition, consumer };
+          if (!storedOf(entry)) {
+            if (entry.batches.length > 0) await send(info, entry.batches, 0);
+            continue;
+          }
+          let index = 0;
+          for await (const batch of entryBatches(entry, coordinator.streamId)) {
+            await send(info, [batch], index++);
+          }
+        }
+        // Marks the micro-batch's last task (or a no-op one, when none was sent): acknowledged in order.
+        const last = inFlight.at(-1);
+        if (last && last.info.batchId === micro.batchId) inFlight[inFlight.length - 1] = { ...last, completes: true };
+        else inFlight.push({ info: { batchId: micro.batchId, epoch: micro.epoch, partition: -1, consumer }, firstIndex: 0, result: Promise.resolve([]), completes: true });
       }
+      while (inFlight.length > 0) await settleOldest();
+    } finally {
+      await it.close();
     }
-    while (inFlight.length > 0) await settleOldest();
   };
 
   try {

@@ -5,3 +5,5 @@ export type { StreamHandle } from './stream-handle.js';
 export type { EndpointAddressOptions } from './stream-bridge.js';
 export type { EndpointTlsOptions } from '../endpoint/index.js';
 export type { BatchSizeOptions, BridgedStreamOptions, WriteQueryOptions } from './stream-options.js';
+export type { StreamLogOptions, FsyncPolicy } from './stream-log/log-options.js';
+export type { ResumableSource } from './to-spark-streaming.js';

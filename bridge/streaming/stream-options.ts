@@ -2,10 +2,16 @@ import { checkIntegerInRange, checkOptionalString, checkTimeout } from '../../ru
 import type { StreamCoordinatorOptions } from '../../actors/index.js';
 import type { DataStreamWriter, OutputMode, Trigger } from '../connect/index.js';
 import type { EndpointAddressOptions } from './stream-bridge.js';
+import type { StreamLogOptions } from './stream-log/log-options.js';
 
 /** A bridged stream's coordinator, and where Spark's connector reaches it. */
 export interface BridgedStreamOptions extends StreamCoordinatorOptions {
   endpoint?: EndpointAddressOptions;
+  /**
+   * A stream log on Node's disk, so the stream survives Node restarting: `{ dir, fsync? }`
+   * (see README, "Durable streams"). Apart from Spark's `checkpointLocation`; keep the two together.
+   */
+  log?: StreamLogOptions;
 }
 
 /** How Spark's tasks cut a partition into Arrow record batches (the forward path). */

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { Table, makeVector, tableFromArrays, vectorFromArray, Utf8 } from 'apache-arrow';
 import { StreamCoordinator, toSparkStreaming } from '../../../streaming.js';
 import { join } from 'node:path';
-import { StreamUnreadError, type DrlsError, type SparkSession } from '../../../index.js';
+import { StreamUnreadError, StreamingQueryFailedError, type DrlsError, type SparkSession } from '../../../index.js';
 import { getSpark } from '../../support/spark.js';
 import { deferred } from '../../support/deferred.js';
 import { statsUntil, until } from '../../support/gate.js';
@@ -130,6 +130,29 @@ test('stopping the query does not end the stream: a query restarted on its check
   const t = await (await spark.sql(`select count(*) as n, count(distinct value) as d, min(value) as lo, max(value) as hi from parquet.\`${out}\``)).collect();
   const row = t.toArray()[0] as { n: bigint; d: bigint; lo: bigint; hi: bigint };
   assert.equal([row.n, row.d, row.lo, row.hi].map(Number), [6000, 6000, 0, 5999]);
+});
+
+test('a stream recreated under the same id fails a query restarted on the old checkpoint, naming both incarnations', async () => {
+  const spark = await getSpark();
+  const dir = await scratchDir('drls-recreated-');
+  const out = join(dir, 'out');
+  const files = `parquet.\`${out}\``;
+  const checkpointLocation = join(dir, 'checkpoint');
+  const write = { streamId: 'recreated', format: 'parquet', options: { path: out }, checkpointLocation, trigger: { processingTime: '200 milliseconds' } } as const;
+  const first = await toSparkStreaming([thousand(0), thousand(1), thousand(2)], spark, write);
+  await rowsReach(spark, files, 3000);
+  await first.handle.stop({ timeoutMs: 60_000 });
+  // The same id again: its batch ids start at 0 again, below the checkpoint's offset (batch 2).
+  const second = await toSparkStreaming([thousand(10), thousand(11)], spark, write);
+  const failure = await second.query!.awaitTermination({ timeoutMs: 120_000 }).then(
+    (ended) => (ended ? null : new Error('the query neither failed nor ended')),
+    (e: Error) => e,
+  );
+  assert.instance(failure, StreamingQueryFailedError);
+  assert.match(failure!.message, /checkpoint is at batch 2 of stream incarnation [\w-]+, but the stream is now incarnation [\w-]+/);
+  assert.match(failure!.message, 'incarnationChange=restart');
+  await second.handle.stop({ timeoutMs: 1 }).catch((e: DrlsError) => assert.is(e.code, 'DRLS_STREAM_UNREAD'));
+  assert.is(await rowCount(spark, files), 3000, 'nothing of the new stream was skipped or written');
 });
 
 test('handle.stop() after the reading query stopped answers at once: done when Spark read everything', async () => {
