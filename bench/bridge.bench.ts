@@ -4,9 +4,13 @@
  *   into a Node consumer (both sink modes; and once more in a child Node started with the
  *   README's heap flag, on the same Spark);
  * - reverse: Node-made rows through toSparkStreaming into `noop`, against Spark's own
- *   `rate-micro-batch` source into `noop`, same row count and columns;
+ *   `rate-micro-batch` source into `noop`, same row count and columns, and against the
+ *   ceiling of a built-in source: the same rows, written beforehand as parquet, read by
+ *   Spark as a file stream into `noop`;
  * - wire: Arrow bytes per second the connector delivers with ~16 MiB batches, against Node's
  *   own loopback TCP throughput (and into the child Node with the heap flag).
+ * Targets: forward executor sink >= 0.85x noop, driver path >= 0.9x noop, reverse >= 1.0x the
+ * file source, wire >= 0.70x loopback.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, connect, type AddressInfo } from 'node:net';
@@ -14,82 +18,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { makeVector, Table, Utf8, vectorFromArray } from 'apache-arrow';
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { initSpark, localServer, stopSpark } from '../bridge/spark/index.js';
 import type { SparkSession, StreamingQuery } from '../bridge/connect/index.js';
 import { toSparkStreaming } from '../bridge/streaming/index.js';
-import { drlsForward, FORWARD_SCHEMA, wire, type ForwardRun } from './bridge-runs.js';
-import type { ChildReply, ChildRequest } from './tuned-node-child.js';
+import { drlsForward, FORWARD_SCHEMA, noopForward, tunedNode, wire, writeInput, type SparkTimes } from './bridge-runs.js';
 import { shutdown } from '../runtime/index.js';
-import { MiB, percentile, printTable } from './support.js';
+import { median, MiB, printTable, ratioRange, reportTarget } from './support.js';
 
 const FORWARD_ROWS = 4_000_000;
 const REVERSE_ROWS = 2_000_000;
 /** The README's setting for busy forward streams (see "Performance notes"). */
 const TUNED_NODE = ['--initial-old-space-size=256'];
-
-/** Parquet input for the forward runs, in `parent`/input. */
-async function writeInput(spark: SparkSession, parent: string, rows: number, files: number): Promise<string> {
-  const dir = join(parent, 'input');
-  await (await spark.sql(`select id as l, cast(id as double) * 0.5 as d, concat('row-', id) as s from range(0, ${rows}, 1, ${files})`)).write
-    .mode('overwrite')
-    .parquet(dir);
-  return dir;
-}
-
-async function noopForward(spark: SparkSession, dir: string): Promise<number> {
-  const start = performance.now();
-  const q = await spark.readStream.schema(FORWARD_SCHEMA).option('maxFilesPerTrigger', 2).parquet(dir).writeStream.format('noop').trigger({ availableNow: true }).start();
-  await q.awaitTermination();
-  return (performance.now() - start) / 1000;
-}
-
-interface TunedNode {
-  run(useJvmSink: boolean): Promise<ForwardRun>;
-  wire(totalMiB: number): Promise<number>;
-  close(): Promise<void>;
-}
-
-/**
- * A child Node started with `flags`, on the parent's Spark (through Spark Connect), for the
- * forward and wire runs: the tables compare Node's default heap set-up with the README's.
- */
-async function tunedNode(remote: string, dir: string, flags: string[]): Promise<TunedNode> {
-  const child = fork(fileURLToPath(new URL('./tuned-node-child.ts', import.meta.url)), [], {
-    execArgv: [...flags, '--conditions=source', '--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const ask = (req: ChildRequest): Promise<ChildReply> =>
-    new Promise((resolve, reject) => {
-      const onExit = (code: number | null): void => reject(new Error(`tuned child exited (${code}) during ${req.type}`));
-      child.once('exit', onExit);
-      child.once('message', (r: ChildReply) => {
-        child.off('exit', onExit);
-        if (r.type === 'failed') reject(new Error(`tuned child: ${r.message}`));
-        else resolve(r);
-      });
-      child.send(req);
-    });
-  await ask({ type: 'init', remote, dir });
-  return {
-    run: async (useJvmSink) => {
-      const r = await ask({ type: 'run', useJvmSink });
-      if (r.type !== 'done') throw new Error(`tuned child answered ${r.type}`);
-      return r;
-    },
-    wire: async (totalMiB) => {
-      const r = await ask({ type: 'wire', totalMiB });
-      if (r.type !== 'wired') throw new Error(`tuned child answered ${r.type}`);
-      return r.bytesPerSec;
-    },
-    close: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.send({ type: 'exit' } satisfies ChildRequest);
-      await exited;
-    },
-  };
-}
 
 /** Micro-batches a query has finished, from its last progress report. */
 async function finishedBatches(q: StreamingQuery): Promise<number> {
@@ -113,6 +52,18 @@ async function rateIntoNoop(spark: SparkSession, rows: number): Promise<number> 
   const seconds = (performance.now() - start) / 1000;
   await q.stop();
   return seconds;
+}
+
+/**
+ * The reverse bench's rows as Spark reads them from a built-in source: the parquet files in
+ * `dir` (the same values reverseSource makes) as a file stream, every file in one trigger
+ * (as the drls source offers every batch available), into `noop`.
+ */
+async function fileSourceIntoNoop(spark: SparkSession, dir: string): Promise<number> {
+  const start = performance.now();
+  const q = await spark.readStream.schema(FORWARD_SCHEMA).parquet(dir).writeStream.format('noop').trigger({ availableNow: true }).start();
+  await q.awaitTermination();
+  return (performance.now() - start) / 1000;
 }
 
 function* reverseSource(rows: number): Generator<Table> {
@@ -165,16 +116,6 @@ const ROUNDS = 3;
 /** The forward comparison swings most from round to round, so it gets more of them. */
 const FORWARD_ROUNDS = 7;
 
-function median(xs: number[]): number {
-  return percentile([...xs].sort((a, b) => a - b), 50);
-}
-
-/** Round by round, `num[i] / den[i]`, shown as "min-max". */
-function ratioRange(num: number[], den: number[]): string {
-  const ratios = num.map((n, i) => n / den[i]!);
-  return `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`;
-}
-
 /** A table row of timed runs against timed baseline runs (round i against round i). */
 function timedRow(label: string, seconds: number[], baseline: number[], rows: number): (string | number)[] {
   return [label, median(seconds), rows / median(seconds), (median(baseline) / median(seconds)).toFixed(2), ratioRange(baseline, seconds)];
@@ -202,39 +143,67 @@ export async function run(): Promise<void> {
     const tunedDirect: number[] = [];
     const directCpu: number[] = [];
     const tunedCpu: number[] = [];
+    const driverCpu: number[] = [];
+    // Spark's account of each run's triggers: the sink's part (addBatch) and the whole.
+    const sparkSide = { noop: [] as SparkTimes[], direct: [] as SparkTimes[], tuned: [] as SparkTimes[], driver: [] as SparkTimes[] };
     for (let r = 0; r < FORWARD_ROUNDS; r++) {
-      noop.push(await noopForward(spark, dir));
+      const n = await noopForward(spark, dir);
+      noop.push(n.seconds);
+      sparkSide.noop.push(n.spark);
       const d = await drlsForward(spark, dir, true);
       direct.push(d.seconds);
       directCpu.push(d.cpu);
+      sparkSide.direct.push(d.spark);
       const t = await tuned.run(true);
       tunedDirect.push(t.seconds);
       tunedCpu.push(t.cpu);
-      driver.push((await drlsForward(spark, dir, false)).seconds);
+      sparkSide.tuned.push(t.spark);
+      const v = await drlsForward(spark, dir, false);
+      driver.push(v.seconds);
+      driverCpu.push(v.cpu);
+      sparkSide.driver.push(v.spark);
     }
-    printTable(`Forward: ${FORWARD_ROWS.toLocaleString('en-US')} rows of (long, double, string), file stream, availableNow; median of ${FORWARD_ROUNDS} rounds`, ['sink', 'seconds', 'rows/s', 'vs noop (median)', 'vs noop (each round)'], [
-      ['noop (Spark)', median(noop), FORWARD_ROWS / median(noop), '1.00', '-'],
-      timedRow('drls, useJvmSink=true', direct, noop, FORWARD_ROWS),
-      timedRow(`drls, useJvmSink=true, node ${TUNED_NODE.join(' ')}`, tunedDirect, noop, FORWARD_ROWS),
-      timedRow('drls, useJvmSink=false', driver, noop, FORWARD_ROWS),
-    ]);
+    const sparkCols = (xs: SparkTimes[], cpu: number[] | undefined): (string | number)[] => [
+      median(xs.map((x) => x.addBatch)),
+      median(xs.map((x) => x.trigger - x.addBatch)),
+      cpu ? median(cpu) : '-',
+    ];
+    printTable(
+      `Forward: ${FORWARD_ROWS.toLocaleString('en-US')} rows of (long, double, string), file stream, availableNow; median of ${FORWARD_ROUNDS} rounds (Spark's addBatch: the sink writing every partition, and its commit, summed over the run's epochs)`,
+      ['sink', 'seconds', 'rows/s', 'vs noop (median)', 'vs noop (each round)', 'Spark addBatch s', 'rest of the triggers s', 'Node CPU s'],
+      [
+        ['noop (Spark)', median(noop), FORWARD_ROWS / median(noop), '1.00', '-', ...sparkCols(sparkSide.noop, undefined)],
+        [...timedRow('drls, useJvmSink=true', direct, noop, FORWARD_ROWS), ...sparkCols(sparkSide.direct, directCpu)],
+        [...timedRow(`drls, useJvmSink=true, node ${TUNED_NODE.join(' ')}`, tunedDirect, noop, FORWARD_ROWS), ...sparkCols(sparkSide.tuned, tunedCpu)],
+        [...timedRow('drls, useJvmSink=false', driver, noop, FORWARD_ROWS), ...sparkCols(sparkSide.driver, driverCpu)],
+      ],
+    );
     console.log(
       `Node CPU per forward run (useJvmSink=true), median: ${median(directCpu).toFixed(2)} s with Node's defaults, ` +
         `${median(tunedCpu).toFixed(2)} s with ${TUNED_NODE.join(' ')}, for ${FORWARD_ROWS.toLocaleString('en-US')} rows`,
     );
+    reportTarget({ name: 'forward-jvm-sink-vs-noop', measured: median(noop) / median(direct), goal: 0.85, kind: 'min', unit: 'x' });
+    reportTarget({ name: 'forward-driver-vs-noop', measured: median(noop) / median(driver), goal: 0.9, kind: 'min', unit: 'x' });
 
+    // The same rows as reverseSource makes, as parquet: what a built-in source reads at best.
+    const reverseFiles = await writeInput(spark, scratch, REVERSE_ROWS, 8, 'reverse-input');
     await rateIntoNoop(spark, REVERSE_ROWS / 4); // warm-up
     await drlsReverse(spark, REVERSE_ROWS / 4);
+    await fileSourceIntoNoop(spark, reverseFiles);
     const rate: number[] = [];
     const reverse: number[] = [];
+    const files: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       rate.push(await rateIntoNoop(spark, REVERSE_ROWS));
+      files.push(await fileSourceIntoNoop(spark, reverseFiles));
       reverse.push(await drlsReverse(spark, REVERSE_ROWS));
     }
-    printTable(`Reverse: ${REVERSE_ROWS.toLocaleString('en-US')} rows of (long, double, string) into noop; median of ${ROUNDS} rounds`, ['source', 'seconds', 'rows/s', 'vs rate (median)', 'vs rate (each round)'], [
-      ['rate-micro-batch (Spark)', median(rate), REVERSE_ROWS / median(rate), '1.00', '-'],
-      timedRow('drls toSparkStreaming', reverse, rate, REVERSE_ROWS),
+    printTable(`Reverse: ${REVERSE_ROWS.toLocaleString('en-US')} rows of (long, double, string) into noop; median of ${ROUNDS} rounds`, ['source', 'seconds', 'rows/s', 'vs rate (median)', 'vs rate (each round)', 'vs file source (median)', 'vs file source (each round)'], [
+      ['rate-micro-batch (Spark)', median(rate), REVERSE_ROWS / median(rate), '1.00', '-', (median(files) / median(rate)).toFixed(2), ratioRange(files, rate)],
+      ['parquet file stream (Spark), written beforehand', median(files), REVERSE_ROWS / median(files), (median(rate) / median(files)).toFixed(2), ratioRange(rate, files), '1.00', '-'],
+      [...timedRow('drls toSparkStreaming', reverse, rate, REVERSE_ROWS), (median(files) / median(reverse)).toFixed(2), ratioRange(files, reverse)],
     ]);
+    reportTarget({ name: 'reverse-vs-file-source', measured: median(files) / median(reverse), goal: 1.0, kind: 'min', unit: 'x' });
 
     await wire(512); // warm-up
     await tuned.wire(512);
@@ -252,6 +221,7 @@ export async function run(): Promise<void> {
       ['drls connector (JVM WireConnection)', median(w) / 1e6, (median(w) / median(lo)).toFixed(2), ratioRange(w, lo)],
       [`drls connector, node ${TUNED_NODE.join(' ')}`, median(wTuned) / 1e6, (median(wTuned) / median(lo)).toFixed(2), ratioRange(wTuned, lo)],
     ]);
+    reportTarget({ name: 'wire-vs-loopback', measured: median(w) / median(lo), goal: 0.7, kind: 'min', unit: 'x' });
   } finally {
     await stopSpark();
     shutdown();

@@ -1,23 +1,25 @@
 /**
  * The bridge bench's Node side in a child process started with Node flags of the parent's
  * choosing (the README's `--initial-old-space-size`), connected to the parent's Spark
- * Connect server, so one bench run compares both Node set-ups against the same baselines.
+ * Connect server, so one bench run compares both Node set-ups against the same baselines
+ * (the bridge bench's forward and wire runs, the Node-cost bench's ingest runs).
  * Speaks over the fork IPC channel: init, then run or wire as often as asked, then exit.
  */
 import { initSpark, stopSpark } from '../bridge/spark/index.js';
 import type { SparkSession } from '../bridge/connect/index.js';
 import { shutdown } from '../runtime/index.js';
-import { drlsForward, wire } from './bridge-runs.js';
+import { drlsForward, wire, type IngestRun } from './bridge-runs.js';
 
 export type ChildRequest =
   | { readonly type: 'init'; readonly remote: string; readonly dir: string }
-  | { readonly type: 'run'; readonly useJvmSink: boolean }
+  /** A forward run on the init's input, or on `dir` with `filesPerTrigger` files per epoch when given. */
+  | { readonly type: 'run'; readonly useJvmSink: boolean; readonly dir?: string; readonly filesPerTrigger?: number }
   | { readonly type: 'wire'; readonly totalMiB: number }
   | { readonly type: 'exit' };
 
 export type ChildReply =
   | { readonly type: 'ready' }
-  | { readonly type: 'done'; readonly seconds: number; readonly rows: number; readonly cpu: number }
+  | ({ readonly type: 'done' } & IngestRun)
   | { readonly type: 'wired'; readonly bytesPerSec: number }
   | { readonly type: 'failed'; readonly message: string };
 
@@ -36,7 +38,7 @@ async function handle(req: ChildRequest): Promise<void> {
       reply({ type: 'ready' });
       return;
     case 'run':
-      reply({ type: 'done', ...(await drlsForward(spark!, dir, req.useJvmSink)) });
+      reply({ type: 'done', ...(await drlsForward(spark!, req.dir ?? dir, req.useJvmSink, req.filesPerTrigger)) });
       return;
     case 'wire':
       reply({ type: 'wired', bytesPerSec: await wire(req.totalMiB) });
