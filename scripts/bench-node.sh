@@ -18,14 +18,13 @@ for major in $majors; do
   for suite in "${suites[@]}"; do
     printf '\n[drls] === bench %s on Node %s (%s) ===\n' "${suite:-(every suite)}" "$version" "$node_bin" >&2
     # Everything the bench starts (child Nodes, worker threads, tsc for the RSS probe) runs on
-    # process.execPath, so on this Node too.
-    # pipefail (set above, inherited by the substitution): rc is the bench's own exit status.
-    out=$(PATH="$(dirname "$node_bin"):$PATH" "$node_bin" --expose-gc --import tsx bench/index.ts ${suite:+"$suite"} | tee /dev/stderr)
+    # process.execPath, so on this Node too. The output goes to stderr as it comes and to a log
+    # the target lines are read from (pipefail, set above: rc is the bench's own exit status).
+    log=$(mktemp)
+    PATH="$(dirname "$node_bin"):$PATH" "$node_bin" --expose-gc --import tsx bench/index.ts ${suite:+"$suite"} | tee "$log" >&2
     rc=$?
-    lines=$(printf '%s\n' "$out" | grep '^target ' || true)
-    if [ -n "$lines" ]; then
-      while IFS= read -r line; do summary+=("node $version: $line"); done <<<"$lines"
-    fi
+    while IFS= read -r line; do summary+=("node $version: $line"); done < <(grep '^target ' "$log" || true)
+    rm -f "$log"
     if [ "$rc" -ne 0 ]; then
       summary+=("node $version: bench ${suite:-(every suite)} failed (exit $rc)")
       status=1
