@@ -42,6 +42,7 @@ export type {
   DataStreamReader,
   DataFrameWriter,
   DataStreamWriter,
+  ForeachBatchFunction,
   StreamingQuery,
   StreamingQueryManager,
   RuntimeConfig,

@@ -1,4 +1,5 @@
 import type { ConnectClient } from './client.js';
+import type { ForeachBatchBridge } from './foreach-batch.js';
 import type { Relation } from './messages.js';
 
 /**
@@ -13,4 +14,9 @@ export interface SessionContext {
   relation(rel: Omit<Relation, 'common'>): Relation;
   /** A streaming query was started: keep the session alive while it may run. */
   queryStarted(): void;
+  /**
+   * How foreachBatch queries reach Node: installed on the session by drls/streaming's
+   * enableForeachBatch (this layer may not import the bridge), undefined until then.
+   */
+  readonly foreachBatch: ForeachBatchBridge | undefined;
 }

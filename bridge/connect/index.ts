@@ -4,6 +4,7 @@ export { DataFrame, type JoinType, type ExplainMode } from './dataframe.js';
 export { DataFrameReader, DataStreamReader } from './reader.js';
 export { DataFrameWriter, type WriteMode } from './writer.js';
 export { DataStreamWriter, type OutputMode, type Trigger } from './stream-writer.js';
+export type { ForeachBatchFunction } from './foreach-batch.js';
 export {
   StreamingQuery,
   type StreamingQueryStatus,

@@ -5,6 +5,7 @@ import { ConnectClient } from './client.js';
 import type { SessionContext } from './context.js';
 import { DataFrame } from './dataframe.js';
 import type { Relation } from './messages.js';
+import type { ForeachBatchBridge } from './foreach-batch.js';
 import { DataFrameReader, DataStreamReader } from './reader.js';
 import { parseRemote } from './remote.js';
 import { RuntimeConfig } from './runtime-config.js';
@@ -43,6 +44,7 @@ export class SparkSession {
   #keepAlive: NodeJS.Timeout | undefined;
   #nextPlanId = 0;
   #stopping: Promise<void> | undefined;
+  #foreachBatch: ForeachBatchBridge | undefined;
   readonly conf: RuntimeConfig;
   readonly streams: StreamingQueryManager;
   /** The Spark version of the server, e.g. "4.1.1". */
@@ -53,11 +55,15 @@ export class SparkSession {
     this.version = version;
     this.#keepAliveMs = opts.keepAliveMs ?? 5 * 60_000;
     this.#onStop = opts.onStop;
+    const session = this;
     this.#ctx = {
       client,
       sparkVersion: version,
       relation: (rel: Omit<Relation, 'common'>): Relation => ({ common: { planId: this.#nextPlanId++ }, ...rel }),
       queryStarted: () => this.#startKeepAlive(),
+      get foreachBatch() {
+        return session.#foreachBatch;
+      },
     };
     this.conf = RuntimeConfig.create(client);
     this.streams = StreamingQueryManager.create(this.#ctx);
@@ -79,6 +85,14 @@ export class SparkSession {
       throw err;
     }
     return new SparkSession(client, version, opts);
+  }
+
+  /**
+   * @internal drls/streaming's enableForeachBatch: the bridge this session's foreachBatch queries
+   * run through (a later call replaces it for queries started after).
+   */
+  static installForeachBatch(session: SparkSession, bridge: ForeachBatchBridge): void {
+    session.#foreachBatch = bridge;
   }
 
   get remote(): string {

@@ -1,9 +1,11 @@
 import { FormatOptions } from './format-options.js';
-import { checkOneOf, InvalidArgumentError, SparkError } from '../../runtime/base/index.js';
+import { checkFunction, checkOneOf, ForeachBatchUnavailableError, InvalidArgumentError, SparkError } from '../../runtime/base/index.js';
 import type { SessionContext } from './context.js';
+import { emptyTableOf } from './empty-table.js';
+import type { ForeachBatchFunction } from './foreach-batch.js';
 import type { Relation, WriteStreamOperationStart } from './messages.js';
 import { requireName } from './option-values.js';
-import { StreamingQuery } from './streaming-query.js';
+import { StreamingQuery, type QueryBridge } from './streaming-query.js';
 
 export type OutputMode = 'append' | 'complete' | 'update';
 const OUTPUT_MODES: readonly OutputMode[] = ['append', 'complete', 'update'];
@@ -19,6 +21,7 @@ export class DataStreamWriter extends FormatOptions {
   #queryName = '';
   #partitionBy: string[] = [];
   #trigger: Pick<WriteStreamOperationStart, 'processingTimeInterval' | 'once' | 'availableNow'> = {};
+  #foreachBatch: ForeachBatchFunction | undefined;
 
   private constructor(ctx: SessionContext, input: Relation) {
     super();
@@ -70,31 +73,71 @@ export class DataStreamWriter extends FormatOptions {
     return this;
   }
 
+  /**
+   * Run `handler` in this Node process on every micro-batch, as PySpark's foreachBatch: an Arrow
+   * Table of the epoch's rows and Spark's batch id, awaited before Spark's commit of the epoch
+   * completes, one epoch at a time, in order, each committed epoch once. A rejection fails the
+   * query with its message. An epoch with no rows is passed too, as an empty Table with the
+   * query's columns. The format is then the drls connector's (a `format()` given is not used);
+   * other options go to it. Needs `enableForeachBatch(spark)` from `drls/streaming` first.
+   */
+  foreachBatch(handler: ForeachBatchFunction): this {
+    checkFunction(handler, 'foreachBatch(handler): handler');
+    if (!this.#ctx.foreachBatch) throw new ForeachBatchUnavailableError();
+    this.#foreachBatch = handler;
+    return this;
+  }
+
   /** Start the query, writing to `path` when given. */
   start(path?: string): Promise<StreamingQuery> {
-    return this.#start(path === undefined ? {} : { path: requireName('start', 'path', path) });
+    if (this.#foreachBatch) {
+      if (path !== undefined) throw new InvalidArgumentError('start(path): a foreachBatch query writes through its handler only; call start() without a path');
+      return this.#startForeachBatch(this.#foreachBatch);
+    }
+    return this.#start(this.#operation(path === undefined ? {} : { path: requireName('start', 'path', path) }));
   }
 
   /** Start the query, appending to a table. */
   toTable(name: string): Promise<StreamingQuery> {
-    return this.#start({ tableName: requireName('toTable', 'name', name) });
+    if (this.#foreachBatch) throw new InvalidArgumentError('toTable(name): a foreachBatch query writes through its handler only; call start()');
+    return this.#start(this.#operation({ tableName: requireName('toTable', 'name', name) }));
   }
 
-  async #start(sink: Pick<WriteStreamOperationStart, 'path' | 'tableName'>): Promise<StreamingQuery> {
-    const op: WriteStreamOperationStart = {
+  /** The start command as the writer stands now (later calls on the writer do not change it). */
+  #operation(sink: Pick<WriteStreamOperationStart, 'path' | 'tableName'>): WriteStreamOperationStart {
+    return {
       input: this.#input,
       format: this.formatName ?? '',
-      options: this.optionMap,
+      options: { ...this.optionMap },
       partitioningColumnNames: this.#partitionBy,
       outputMode: this.#outputMode,
       queryName: this.#queryName,
       ...this.#trigger,
       ...sink,
     };
+  }
+
+  /** Spark Connect gives foreachBatch to Python and Scala only: the drls bridge carries it to Node instead. */
+  #startForeachBatch(handler: ForeachBatchFunction): Promise<StreamingQuery> {
+    const bridge = this.#ctx.foreachBatch;
+    if (!bridge) throw new ForeachBatchUnavailableError();
+    const { checkpointLocation, ...options } = this.optionMap;
+    const op = this.#operation({});
+    const input = this.#input;
+    return bridge.start({
+      handler,
+      checkpointLocation,
+      options,
+      emptyBatch: () => emptyTableOf(this.#ctx, input),
+      start: (sink, queryBridge) => this.#start({ ...op, format: 'drls', options: { ...sink.options, checkpointLocation: sink.checkpointLocation } }, queryBridge),
+    });
+  }
+
+  async #start(op: WriteStreamOperationStart, bridge?: QueryBridge): Promise<StreamingQuery> {
     const responses = await this.#ctx.client.command({ command: { writeStreamOperationStart: op } });
     const started = responses.find((r) => r.writeStreamOperationStartResult)?.writeStreamOperationStartResult;
     if (!started) throw new SparkError('Spark did not report the started streaming query');
     this.#ctx.queryStarted();
-    return StreamingQuery.create(this.#ctx, started.queryId.id, started.queryId.runId, started.name || null);
+    return StreamingQuery.create(this.#ctx, started.queryId.id, started.queryId.runId, started.name || null, bridge);
   }
 }

@@ -32,24 +32,40 @@ export interface StreamingQueryException {
   readonly stackTrace: string | undefined;
 }
 
+/**
+ * @internal Node's part of a query that runs through the drls bridge (foreachBatch): what it
+ * holds (a registered stream, its sockets, a temporary checkpoint) is released when the query
+ * ends, and stop() and awaitTermination() resolve only once it is.
+ */
+export interface QueryBridge {
+  /**
+   * Spark's stop was sent (`sparkStopped` settles once Spark answered): end Node's part and
+   * resolve once it is released, a handler call in progress included.
+   */
+  stop(sparkStopped: Promise<unknown>): Promise<void>;
+  /** Spark reported the query ended: resolves once Node's part is released. */
+  ended(): Promise<void>;
+}
 
 /** A handle on a running (or finished) streaming query; every method asks the server. */
 export class StreamingQuery {
   readonly #ctx: SessionContext;
+  readonly #bridge: QueryBridge | undefined;
   readonly id: string;
   readonly runId: string;
   readonly name: string | null;
 
-  private constructor(ctx: SessionContext, id: string, runId: string, name: string | null) {
+  private constructor(ctx: SessionContext, id: string, runId: string, name: string | null, bridge: QueryBridge | undefined) {
     this.#ctx = ctx;
+    this.#bridge = bridge;
     this.id = id;
     this.runId = runId;
     this.name = name;
   }
 
-  /** @internal Made by the library only. */
-  static create(ctx: SessionContext, id: string, runId: string, name: string | null): StreamingQuery {
-    return new StreamingQuery(ctx, id, runId, name);
+  /** @internal Made by the library only; `bridge` for a query whose sink is Node (foreachBatch). */
+  static create(ctx: SessionContext, id: string, runId: string, name: string | null, bridge?: QueryBridge): StreamingQuery {
+    return new StreamingQuery(ctx, id, runId, name, bridge);
   }
 
   async #send(cmd: Omit<StreamingQueryCommand, 'queryId'>): Promise<StreamingQueryCommandResult> {
@@ -92,12 +108,16 @@ export class StreamingQuery {
    */
   async awaitTermination(options: { timeoutMs?: number } = {}): Promise<boolean> {
     const ended = await awaitInSlices(options, async (slice) => {
-      const r = await this.#send({ awaitTermination: { timeoutMs: slice } }).catch((err: unknown) => {
-        throw asQueryFailure(this.id, err);
+      const r = await this.#send({ awaitTermination: { timeoutMs: slice } }).catch(async (err: unknown) => {
+        const failure = asQueryFailure(this.id, err);
+        // A failed query has ended: what Node holds for it goes before the caller hears of it.
+        if (failure instanceof StreamingQueryFailedError) await this.#bridge?.ended();
+        throw failure;
       });
       return r.awaitTermination?.terminated ?? false;
     });
     if (!ended) return false;
+    await this.#bridge?.ended();
     const failure = await this.exception();
     if (failure) throw new StreamingQueryFailedError(this.id, failure.message, failure.errorClass);
     return true;
@@ -117,8 +137,17 @@ export class StreamingQuery {
     return { message: e.exceptionMessage, errorClass: e.errorClass || undefined, stackTrace: e.stackTrace || undefined };
   }
 
+  /**
+   * Stop the query. For a foreachBatch query it also releases what Node holds for it, after a
+   * handler call in progress has settled: once this resolves, no handler call runs or will.
+   */
   async stop(): Promise<void> {
-    await this.#send({ stop: true });
+    const sparkStopped = this.#send({ stop: true });
+    if (this.#bridge) {
+      sparkStopped.catch(() => undefined); // its failure is thrown below, once Node's part is released
+      await this.#bridge.stop(sparkStopped);
+    }
+    await sparkStopped;
   }
 }
 

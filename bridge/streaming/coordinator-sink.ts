@@ -1,5 +1,5 @@
-import { tableFromIPC, type RecordBatch, type Schema } from 'apache-arrow';
-import { ProtocolError, errorMessage } from '../../runtime/base/index.js';
+import type { RecordBatch, Schema } from 'apache-arrow';
+import { ProtocolError } from '../../runtime/base/index.js';
 import { publishEntries, releaseReserved, reserveOrSpill, type StreamCoordinator } from '../../actors/stream-coordinator.js';
 import { storedEntry, storedOf, type PartitionEntry } from '../../actors/stream-coordinator-protocol.js';
 import { MemoryEpochLedger, type CommitResult, type CommittedPartition, type EpochLedger, type SinkTarget } from '../endpoint/index.js';
@@ -7,6 +7,7 @@ import type { ForwardLog } from './stream-log/forward-log.js';
 import { segmentEntry } from './stream-log/segment-entry.js';
 import type { SegmentWriter } from './stream-log/segment-writer.js';
 import { SpillDir } from './stream-log/spill-dir.js';
+import { decodePayload } from './decode-payload.js';
 
 interface Staged {
   /** Bytes reserved in the coordinator for the batches below (0 once the epoch spilled). */
@@ -105,7 +106,7 @@ export class CoordinatorSink implements SinkTarget {
     await this.#ready;
     // Decoded on arrival, while Spark's tasks still run: the driver's commit then only
     // publishes, and its wait is not Node decoding a whole epoch while the executors idle.
-    const batches = decode(ipc);
+    const batches = decodePayload(ipc);
     const rows = batches.reduce((n, b) => n + b.numRows, 0);
     let staging = this.#epochs.get(epoch);
     if (!staging) this.#epochs.set(epoch, (staging = { attempts: new Map(), spilled: false }));
@@ -278,16 +279,4 @@ export class CoordinatorSink implements SinkTarget {
 async function discard(staged: Staged): Promise<void> {
   await staged.writer?.discard();
   await (await staged.spillWriter?.catch(() => undefined))?.discard();
-}
-
-function decode(ipc: Uint8Array): RecordBatch[] {
-  let batches: RecordBatch[];
-  try {
-    batches = tableFromIPC(ipc).batches;
-  } catch (err) {
-    throw new ProtocolError(`DATA payload is not a readable Arrow IPC stream: ${errorMessage(err)}`, { cause: err });
-  }
-  // Arrow JS reads a stream with no schema or no batch as an empty table: refused, not staged.
-  if (batches.length === 0) throw new ProtocolError(`DATA payload of ${ipc.byteLength} bytes holds no record batch`);
-  return batches;
 }

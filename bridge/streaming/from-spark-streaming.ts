@@ -17,6 +17,7 @@ import {
   applyWriteOptions,
   batchSizeConnectorOptions,
   checkWriteOptions,
+  SPARK_STOP_GRACE_MS,
   stopTimeout,
   type BatchSizeOptions,
   type BridgedStreamOptions,
@@ -45,9 +46,6 @@ export interface ForwardStream {
   readonly coordinator: StreamCoordinator;
   readonly handle: StreamHandle;
 }
-
-/** A task blocked by backpressure may not notice Spark's stop: after this long its sockets are closed. */
-const SPARK_STOP_GRACE_MS = 5000;
 
 /**
  * Stream a Spark streaming DataFrame into Node: `writeStream.format('drls')` sends each

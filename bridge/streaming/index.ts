@@ -7,3 +7,4 @@ export type { EndpointTlsOptions } from '../endpoint/index.js';
 export type { BatchSizeOptions, BridgedStreamOptions, WriteQueryOptions } from './stream-options.js';
 export type { StreamLogOptions, FsyncPolicy } from './stream-log/log-options.js';
 export type { ResumableSource } from './to-spark-streaming.js';
+export { enableForeachBatch, type ForeachBatchOptions } from './foreach-batch.js';

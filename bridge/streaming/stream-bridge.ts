@@ -26,15 +26,20 @@ export interface StreamBridge {
   stop(): void;
 }
 
+/** Checks `options.endpoint` as the caller wrote it (the endpoint checks again when it starts); `{}` when absent. */
+export function checkEndpointAddress(endpoint: EndpointAddressOptions | undefined): EndpointAddressOptions {
+  const options = endpoint ?? {};
+  checkObject(options, 'options.endpoint');
+  checkOptionalString(options.host, 'options.endpoint.host');
+  checkOptionalString(options.advertisedHost, 'options.endpoint.advertisedHost');
+  // Checked here too, so a bad key or certificate is named as the caller wrote it.
+  if (options.tls !== undefined) checkTlsOptions(options.tls, 'options.endpoint.tls', advertisedHostOf(options.host ?? '127.0.0.1', options.advertisedHost));
+  return options;
+}
+
 /** The runtime's JVM bridge over a wire endpoint; the endpoint options count when it is first started. */
 export function streamBridge(options: { runtime?: ActorRuntime | undefined; endpoint?: EndpointAddressOptions | undefined } = {}): StreamBridge {
-  const endpoint = options.endpoint ?? {};
-  checkObject(endpoint, 'options.endpoint');
-  checkOptionalString(endpoint.host, 'options.endpoint.host');
-  checkOptionalString(endpoint.advertisedHost, 'options.endpoint.advertisedHost');
-  const { host, port, advertisedHost, tls } = endpoint;
-  // Checked here too (the endpoint checks it again when it starts), so a bad key or certificate is named as the caller wrote it.
-  if (tls !== undefined) checkTlsOptions(tls, 'options.endpoint.tls', advertisedHostOf(host ?? '127.0.0.1', advertisedHost));
+  const { host, port, advertisedHost, tls } = checkEndpointAddress(options.endpoint);
   const bridge = JvmBridge.get<StreamTargets, StreamRegistration>(options.runtime ?? defaultRuntime(), () => WireEndpoint.start({ host, port, advertisedHost, tls }));
   if (tls === undefined) return bridge;
   return {

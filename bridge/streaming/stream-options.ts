@@ -44,6 +44,12 @@ export interface WriteQueryOptions {
   outputMode?: OutputMode;
 }
 
+/**
+ * How long a stop() lets Spark's own stop run before closing the stream's connections: a task
+ * (or a driver's commit) blocked on Node may not notice Spark's stop until its socket closes.
+ */
+export const SPARK_STOP_GRACE_MS = 5000;
+
 /** How long a stream's stop() waits for what is buffered to be taken, unless told otherwise. */
 export const DEFAULT_STOP_TIMEOUT_MS = 30_000;
 

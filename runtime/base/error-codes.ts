@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   DRLS_INVALID_REMOTE: 'a Spark Connect address is not sc://host:port',
   DRLS_SESSION_CLOSED: 'the Spark session was stopped',
   DRLS_STREAMING_QUERY_FAILED: 'a Spark streaming query ended with an error',
+  DRLS_FOREACH_BATCH_UNAVAILABLE: "foreachBatch was asked of a session the drls bridge was not enabled on (drls/streaming's enableForeachBatch)",
+  DRLS_FOREACH_BATCH_FAILED: "a foreachBatch handler rejected or threw; Spark's commit of that epoch fails with its message",
   DRLS_SPARK_SETUP_FAILED: 'setting up the pinned Spark failed',
   DRLS_SPARK_START_FAILED: 'the local Spark Connect server did not start',
   DRLS_ICEBERG_UNAVAILABLE: 'an Iceberg catalog was asked for but no Iceberg runtime is available',

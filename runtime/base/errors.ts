@@ -327,6 +327,33 @@ export class StreamingQueryFailedError extends DrlsError<'DRLS_STREAMING_QUERY_F
   }
 }
 
+/**
+ * `writeStream.foreachBatch()` on a session whose queries cannot reach Node: Spark Connect runs
+ * foreachBatch only for Python and Scala, so drls carries it over its own bridge, which
+ * `enableForeachBatch(spark)` from `drls/streaming` installs on the session.
+ */
+export class ForeachBatchUnavailableError extends DrlsError<'DRLS_FOREACH_BATCH_UNAVAILABLE'> {
+  constructor() {
+    super(
+      'DRLS_FOREACH_BATCH_UNAVAILABLE',
+      "foreachBatch runs in Node through the drls bridge, which this session does not have: call enableForeachBatch(spark) from 'drls/streaming' before writeStream.foreachBatch()",
+    );
+  }
+}
+
+/**
+ * A foreachBatch handler rejected (or threw) on an epoch. Raised in Node where Spark's commit of
+ * the epoch waits, so that commit fails and the query with it: the user meets it as the query's
+ * StreamingQueryFailedError, whose message holds this one.
+ */
+export class ForeachBatchFailedError extends DrlsError<'DRLS_FOREACH_BATCH_FAILED'> {
+  readonly epochId: number;
+  constructor(epochId: number, cause: unknown) {
+    super('DRLS_FOREACH_BATCH_FAILED', `foreachBatch handler failed on epoch ${epochId}: ${errorMessage(cause)}`, { cause });
+    this.epochId = epochId;
+  }
+}
+
 /** Setting up the pinned Spark failed (no Java, registry unreachable, bad checksum, disk). */
 export class SparkSetupFailedError extends DrlsError<'DRLS_SPARK_SETUP_FAILED'> {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -53,6 +53,13 @@ export function checkObject(value: unknown, name: string): asserts value is obje
   }
 }
 
+/** A callback argument: anything callable (plain, arrow, async or bound functions alike). */
+export function checkFunction(value: unknown, name: string): asserts value is (...args: never[]) => unknown {
+  if (typeof value !== 'function') {
+    throw new InvalidArgumentError(`${name} must be a function, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : show(value)}`);
+  }
+}
+
 export function checkOneOf<T extends string>(value: unknown, name: string, allowed: readonly T[]): asserts value is T {
   if (!allowed.includes(value as T)) {
     throw new InvalidArgumentError(`${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${show(value)}`);

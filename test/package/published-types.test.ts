@@ -15,9 +15,9 @@ const test = suite('the packed package, as a TypeScript user installs it');
 
 // What a user writes; each @ts-expect-error is a piece of plumbing the published types must hide.
 const USER_CODE = `
-import type { SparkSession, DataFrame, DataStreamWriter, StreamingQuery, DrlsError, ErrorCode } from 'drls';
-import { initSpark, ActorRuntime, InvalidArgumentError, StreamFailedError, ERROR_CODES, connectorJarPath } from 'drls';
-import { StreamCoordinator, fromSparkStreaming, toSparkStreaming, type StreamHandle, type ForwardStream } from 'drls/streaming';
+import type { SparkSession, DataFrame, DataStreamWriter, StreamingQuery, DrlsError, ErrorCode, ForeachBatchFunction } from 'drls';
+import { initSpark, ActorRuntime, InvalidArgumentError, StreamFailedError, ForeachBatchFailedError, ERROR_CODES, connectorJarPath } from 'drls';
+import { StreamCoordinator, fromSparkStreaming, toSparkStreaming, enableForeachBatch, type StreamHandle, type ForwardStream, type ForeachBatchOptions } from 'drls/streaming';
 import { serveMetrics, metricsRegistry } from 'drls/streaming/monitor';
 
 export async function forward(spark: SparkSession): Promise<number> {
@@ -28,9 +28,14 @@ export async function forward(spark: SparkSession): Promise<number> {
   const stream: ForwardStream = await fromSparkStreaming(df, { streamId: 's' });
   const handle: StreamHandle = stream.handle;
   await handle.stop({ timeoutMs: 1000 });
+  const options: ForeachBatchOptions = { useJvmSink: true, maxRowsPerBatch: 1000 };
+  enableForeachBatch(spark, options);
+  const handler: ForeachBatchFunction = async (batch, epochId) => void (batch.numRows + epochId);
+  const each: StreamingQuery = await df.writeStream.foreachBatch(handler).foreachBatch((batch) => void batch.schema).start();
+  await each.stop();
   const code: ErrorCode = new InvalidArgumentError('x').code;
   const failed: DrlsError = new StreamFailedError('s', 'why');
-  return code.length + failed.message.length + Object.keys(ERROR_CODES).length + connectorJarPath().length;
+  return code.length + failed.message.length + new ForeachBatchFailedError(1, 'why').epochId + Object.keys(ERROR_CODES).length + connectorJarPath().length;
 }
 
 export function hidden(coordinator: StreamCoordinator, df: DataFrame): void {
