@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, rm, stat, truncate } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { open, readdir, rm, stat, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
 import { tableFromIPC, type Schema } from 'apache-arrow';
 import { InvalidArgumentError, StreamFailedError } from '../../../runtime/base/index.js';
 import { storedEntry, type PartitionEntry } from '../../../actors/stream-coordinator-protocol.js';
 import type { EpochLedger } from '../../endpoint/index.js';
-import { lockDir } from './dir-lock.js';
 import type { FsyncPolicy, ValidLogOptions } from './log-options.js';
-import { readManifest, syncDir, writeManifest } from './manifest-file.js';
+import { syncDir, writeManifest } from './manifest-file.js';
+import { openLogDir } from './open-log-dir.js';
 import { readPayload, scanRecords } from './record-file.js';
 import { segmentEntry } from './segment-entry.js';
 import { SegmentWriter } from './segment-writer.js';
@@ -85,22 +85,16 @@ export class ForwardLog {
   }
 
   /** Opens (or creates) the log in `options.dir`, recovering it after a crash. */
-  static async open(options: ValidLogOptions, streamId: string, name = 'options.log'): Promise<ForwardLog> {
-    const dir = resolve(options.dir);
-    await mkdir(dir, { recursive: true });
-    const unlock = await lockDir(dir, name);
-    try {
-      const found = await readManifest(dir, streamId);
-      const manifest = found === undefined ? emptyManifest(streamId) : checkManifest(found, dir, name);
-      const log = new ForwardLog(dir, streamId, options.fsync, manifest, unlock);
-      await log.#recover();
-      // A new log says at once what it is, so a reverse stream never opens it.
-      if (found === undefined) await writeManifest(dir, manifest, options.fsync !== 'never');
-      return log;
-    } catch (err) {
-      await unlock();
-      throw err;
-    }
+  static open(options: ValidLogOptions, streamId: string, name = 'options.log'): Promise<ForwardLog> {
+    return openLogDir(options, streamId, name, {
+      create: emptyManifest,
+      check: checkManifest,
+      async load(dir, manifest, unlock) {
+        const log = new ForwardLog(dir, streamId, options.fsync, manifest, unlock);
+        await log.#recover();
+        return log;
+      },
+    });
   }
 
   /** The last epoch acknowledged by every consumer, -1 before the first. */

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, rm, truncate } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { open, readdir, rm, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
 import { tableFromIPC, type Schema } from 'apache-arrow';
 import { InvalidArgumentError, StreamFailedError } from '../../../runtime/base/index.js';
 import type { StoredEntry } from '../../../actors/stream-coordinator-protocol.js';
-import { lockDir } from './dir-lock.js';
 import type { FsyncPolicy, ValidLogOptions } from './log-options.js';
-import { readManifest, syncDir, writeManifest } from './manifest-file.js';
+import { syncDir, writeManifest } from './manifest-file.js';
+import { openLogDir } from './open-log-dir.js';
 import { readPayload, recordBytes, scanRecords, type RecordRef } from './record-file.js';
 import { segmentEntry } from './segment-entry.js';
 import { SegmentWriter } from './segment-writer.js';
@@ -69,24 +69,20 @@ export class ReverseLog {
     this.#unlock = unlock;
   }
 
-  static async open(options: ValidLogOptions, streamId: string, name = 'options.log'): Promise<ReverseLog> {
-    const dir = resolve(options.dir);
-    await mkdir(dir, { recursive: true });
-    const unlock = await lockDir(dir, name);
-    try {
-      const found = await readManifest(dir, streamId);
-      const manifest = found === undefined ? emptyManifest(streamId) : checkManifest(found, dir, name);
-      const segments = await recover(dir, manifest.ackedPosition);
-      const last = segments.at(-1);
-      const next = Math.max(manifest.ackedPosition + 1, last ? last.first + last.records.length : 0);
-      const log = new ReverseLog(dir, streamId, options.fsync, manifest, segments, next, unlock);
-      if (found === undefined) await writeManifest(dir, manifest, options.fsync !== 'never');
-      log.schema = await log.#firstSchema();
-      return log;
-    } catch (err) {
-      await unlock();
-      throw err;
-    }
+  static open(options: ValidLogOptions, streamId: string, name = 'options.log'): Promise<ReverseLog> {
+    return openLogDir(options, streamId, name, {
+      create: emptyManifest,
+      check: checkManifest,
+      async load(dir, manifest, unlock) {
+        const segments = await recover(dir, manifest.ackedPosition);
+        const last = segments.at(-1);
+        const next = Math.max(manifest.ackedPosition + 1, last ? last.first + last.records.length : 0);
+        return new ReverseLog(dir, streamId, options.fsync, manifest, segments, next, unlock);
+      },
+      async loaded(log) {
+        log.schema = await log.#firstSchema();
+      },
+    });
   }
 
   /**
