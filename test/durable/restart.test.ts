@@ -3,7 +3,6 @@
 // the same logs and checkpoints; its Spark is killed under it; both go at once. Every row is
 // counted: none lost; the forward path delivers again only epochs it had not acknowledged, with
 // their epoch ids; the reverse path's parquet output holds every row exactly once.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
@@ -13,6 +12,7 @@ import type { SparkSession } from '../../index.js';
 import { getSpark } from '../support/spark.js';
 import { scratchDir } from '../support/scratch.js';
 import { until } from '../support/gate.js';
+import { alive, startChild, type Child } from '../support/child.js';
 import type { ChildConfig } from './fixtures/durable-child.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/durable-child.ts', import.meta.url));
@@ -21,84 +21,18 @@ const CHUNKS = 10;
 
 type Event = { ev: string; epoch?: number; values?: number[]; position?: number; pid?: number; message?: string };
 
-interface Child {
-  readonly process: ChildProcess;
-  readonly events: Event[];
-  /** Resolves with the first event `accept` takes (waiting for it if need be); fails if the child exits first. */
-  next(what: string, accept: (e: Event) => boolean, timeoutMs?: number): Promise<Event>;
-  readonly exited: Promise<number | null>;
-}
-
-function startChild(cfg: ChildConfig, tmp: string): Child {
-  const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CHILD, JSON.stringify(cfg)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+function startDurableChild(cfg: ChildConfig, tmp: string): Child<Event> {
+  return startChild<Event>(CHILD, [JSON.stringify(cfg)], {
+    nodeArgs: ['--conditions=source'],
     // Its temporary files (a Spark's scratch, spills) under the test's directory: a SIGKILLed child cannot remove them.
     env: { ...process.env, TMPDIR: tmp },
+    parse: (line) => (line.startsWith('{') ? (JSON.parse(line) as Event) : undefined),
+    said: (events) => events.filter((e) => e.ev !== 'rows').slice(-8),
   });
-  const events: Event[] = [];
-  const waiters = new Set<() => void>();
-  let buffered = '';
-  proc.stdout!.setEncoding('utf8');
-  proc.stdout!.on('data', (d: string) => {
-    buffered += d;
-    for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
-      const line = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-      if (line.startsWith('{')) events.push(JSON.parse(line) as Event);
-    }
-    for (const w of waiters) w();
-  });
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  return {
-    process: proc,
-    events,
-    exited,
-    next(what, accept, timeoutMs = 120_000) {
-      return new Promise<Event>((resolve, reject) => {
-        const check = (): void => {
-          const found = events.find(accept);
-          if (!found) return;
-          cleanup();
-          resolve(found);
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`the child never reported ${what}; it said: ${JSON.stringify(events.filter((e) => e.ev !== 'rows').slice(-8))}`));
-        }, timeoutMs);
-        const cleanup = (): void => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        void exited.then((code) => {
-          if (!waiters.has(check)) return;
-          cleanup();
-          const found = events.find(accept);
-          if (found) resolve(found);
-          else reject(new Error(`the child exited (${code}) before it reported ${what}; it said: ${JSON.stringify(events.filter((e) => e.ev !== 'rows').slice(-8))}`));
-        });
-        check();
-      });
-    },
-  };
-}
-
-async function kill(child: Child): Promise<void> {
-  child.process.kill('SIGKILL');
-  await child.exited;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Forward rows each run received, checked: every value once at least; again only from epochs not acknowledged. */
-function checkForward(runs: Event[][]): { redelivered: number[] } {
+function checkForward(runs: readonly (readonly Event[])[]): { redelivered: number[] } {
   const seen = new Map<number, number>(); // value -> epoch it came in
   const acked = new Set<number>();
   const redelivered = new Set<number>();
@@ -153,20 +87,20 @@ test('Node SIGKILLed mid-stream and started again on the same logs and checkpoin
 
   // First run: the consumer stops at epoch 2's first batch (so epochs 0-1 are acknowledged, and 2-3
   // are in the log unacknowledged); the reverse source stops once Spark has read position 5.
-  const first = startChild({ spark: remote, ...base, holds: [{ forwardEpoch: 2, reversePosition: 5 }] }, dir);
+  const first = startDurableChild({ spark: remote, ...base, holds: [{ forwardEpoch: 2, reversePosition: 5 }] }, dir);
   await first.next('forward-held', (e) => e.ev === 'forward-held');
   await first.next('reverse-held', (e) => e.ev === 'reverse-held');
-  await kill(first);
+  await first.kill();
 
-  const second = startChild({ spark: remote, ...base, forward: { ...base.forward, trigger: 'availableNow' } }, dir);
+  const second = startDurableChild({ spark: remote, ...base, forward: { ...base.forward, trigger: 'availableNow' } }, dir);
   const resume = await second.next('its resume position', (e) => e.ev === 'resume');
   assert.is(resume.position, 5, 'the source resumes after the last position logged');
   await second.next('done', (e) => e.ev === 'done');
   assert.is(await second.exited, 0);
 
-  const { redelivered } = checkForward([first.events, second.events]);
+  const { redelivered } = checkForward([first.reports, second.reports]);
   assert.equal(redelivered, [2], 'epoch 2, delivered but not acknowledged when Node died, came again');
-  const firstOfSecond = second.events.find((e) => e.ev === 'rows');
+  const firstOfSecond = second.reports.find((e) => e.ev === 'rows');
   assert.is(firstOfSecond?.epoch, 2, 'the log delivers the unacknowledged epochs first, oldest first');
   await checkReverse(spark, base.reverse.outDir);
 });
@@ -186,26 +120,26 @@ test('Spark killed under a running Node, then both killed at once: every row sti
       { forwardEpoch: 4, reversePosition: 7 },
     ],
   };
-  const child = startChild(cfg, dir);
+  const child = startDurableChild(cfg, dir);
   const { pid: firstSpark } = await child.next('its Spark', (e) => e.ev === 'spark');
   await child.next('forward-held', (e) => e.ev === 'forward-held');
   await child.next('reverse-held', (e) => e.ev === 'reverse-held');
   process.kill(firstSpark!, 'SIGKILL');
   await child.next('a new Spark', (e) => e.ev === 'restarted');
   const { pid: secondSpark } = await child.next('its second Spark', (e) => e.ev === 'spark' && e.pid !== firstSpark);
-  const heldAgain = (ev: string) => (e: Event) => e.ev === ev && child.events.indexOf(e) > child.events.findIndex((x) => x.ev === 'restarted');
+  const heldAgain = (ev: string) => (e: Event) => e.ev === ev && child.reports.indexOf(e) > child.reports.findIndex((x) => x.ev === 'restarted');
   await child.next('forward-held on the new Spark', heldAgain('forward-held'));
   await child.next('reverse-held on the new Spark', heldAgain('reverse-held'));
   // Both sides at once: Node dies, and its Spark with it.
-  await kill(child);
+  await child.kill();
   await until(`Spark ${secondSpark} is gone with its Node`, async () => alive(secondSpark!), (up) => !up, { timeoutMs: 30_000, intervalMs: 100 });
 
-  const last = startChild({ spark: remote, ...base, forward: { ...base.forward, trigger: 'availableNow' } }, dir);
+  const last = startDurableChild({ spark: remote, ...base, forward: { ...base.forward, trigger: 'availableNow' } }, dir);
   await last.next('done', (e) => e.ev === 'done');
   assert.is(await last.exited, 0);
   // Three runs of the Node side: before Spark died, after, and the last.
-  const restart = child.events.findIndex((e) => e.ev === 'restarted');
-  const { redelivered } = checkForward([child.events.slice(0, restart), child.events.slice(restart), last.events]);
+  const restart = child.reports.findIndex((e) => e.ev === 'restarted');
+  const { redelivered } = checkForward([child.reports.slice(0, restart), child.reports.slice(restart), last.reports]);
   assert.ok(redelivered.includes(2) && redelivered.includes(4), `the epochs held unacknowledged came again (${redelivered.join(', ')})`);
   await checkReverse(spark, base.reverse.outDir);
 });

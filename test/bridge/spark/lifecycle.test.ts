@@ -1,77 +1,53 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ensureSpark, LocalSparkServer } from '../../../bridge/spark/index.js';
 import { SparkStartFailedError } from '../../../index.js';
 import { scratchDir } from '../../support/scratch.js';
+import { alive, startChild } from '../../support/child.js';
+import { until } from '../../support/gate.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/spark-child.ts', import.meta.url));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Start the fixture and resolve with the JVM pid it prints. */
-async function startChild(mode: 'stop' | 'wait', layout: 'local' | 'cluster' = 'local') {
+/** Starts the fixture and waits for the JVMs' pids it prints. */
+async function startSparkChild(mode: 'stop' | 'wait', layout: 'local' | 'cluster' = 'local') {
   // Its temporary files go under a directory of ours: a SIGKILLed child cannot remove them.
   const env = { ...process.env, TMPDIR: await scratchDir('drls-lifecycle-') };
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, mode, layout], { stdio: ['ignore', 'pipe', 'inherit'], env });
-  child.stdout.setEncoding('utf8');
-  let out = '';
-  const pid = await new Promise<number>((resolve, reject) => {
-    child.stdout.on('data', (d: string) => {
-      out += d;
-      const m = /pid (\d+)\n/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`child exited (${code}) before starting Spark: ${out}`)));
-  });
-  const executors = (/executors ([\d,]*)\n/.exec(out)?.[1] ?? '').split(',').filter(Boolean).map(Number);
-  return { child, pid, executors, output: () => out };
+  const child = startChild(CHILD, [mode, layout], { env });
+  // It prints the executors' line and the server's pid at once, that line first.
+  const pid = Number((await child.next('its Spark JVM\'s pid', (line) => /^pid \d+$/.test(line), 300_000)).slice('pid '.length));
+  const executors = (child.reports.find((line) => line.startsWith('executors '))?.slice('executors '.length) ?? '').split(',').filter(Boolean).map(Number);
+  return { child, pid, executors };
 }
 
-/** The JVM is gone once the watchdog's grace period is over; wait for that, bounded. */
-async function gone(pid: number, withinMs: number): Promise<boolean> {
-  const until = Date.now() + withinMs;
-  while (Date.now() < until) {
-    if (!alive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return !alive(pid);
+/** The JVM is gone once the watchdog's grace period is over: wait for that, bounded. */
+async function gone(pid: number, what: string): Promise<void> {
+  await until(what, async () => alive(pid), (up) => !up, { timeoutMs: 20_000, intervalMs: 100 });
 }
 
 test('stopSpark() leaves no Java process behind', async () => {
-  const { child, pid, output } = await startChild('stop');
+  const { child, pid } = await startSparkChild('stop');
   assert.ok(pid > 0);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  assert.is(code, 0);
-  assert.match(output(), 'stopped');
+  assert.is(await child.exited, 0);
+  assert.ok(child.reports.includes('stopped'), `it said: ${JSON.stringify(child.reports)}`);
   // stopSpark resolved only after the JVM exited, so it is gone already.
   assert.is(alive(pid), false);
 });
 
 test('the JVM does not outlive a Node process that is SIGKILLed', async () => {
-  const { child, pid } = await startChild('wait');
+  const { child, pid } = await startSparkChild('wait');
   assert.is(alive(pid), true);
-  child.kill('SIGKILL');
-  await once(child, 'exit');
-  assert.ok(await gone(pid, 20_000), `java ${pid} still runs after its Node parent was killed`);
+  await child.kill();
+  await gone(pid, `java ${pid} is gone after its Node parent was killed`);
 });
 
 test('executors in JVMs of their own go with their server: on stopSpark(), and when Node is SIGKILLed', async () => {
   for (const mode of ['stop', 'wait'] as const) {
-    const { child, pid, executors } = await startChild(mode, 'cluster');
+    const { child, pid, executors } = await startSparkChild(mode, 'cluster');
     assert.is(executors.length, 2, 'two executor JVMs ran the job');
-    if (mode === 'wait') child.kill('SIGKILL');
-    await once(child, 'exit');
-    for (const jvm of [pid, ...executors]) assert.ok(await gone(jvm, 20_000), `JVM ${jvm} still runs after ${mode === 'stop' ? 'stopSpark()' : 'Node was killed'}`);
+    if (mode === 'wait') await child.kill();
+    else await child.exited;
+    for (const jvm of [pid, ...executors]) await gone(jvm, `JVM ${jvm} is gone after ${mode === 'stop' ? 'stopSpark()' : 'Node was killed'}`);
   }
 });
 
