@@ -12,6 +12,7 @@ import { Piscina } from 'piscina';
 import { ActorRuntime, type Behavior, type Reply } from '../runtime/index.js';
 import { StreamCoordinator } from '../actors/index.js';
 import { packBatches, type TransferMode } from '../workers/arrow-transfer.js';
+import { payloadPool } from '../runtime/base/index.js';
 import { cpuWindow, KiB, MiB, percentile, printTable, reportTarget, type CpuWindow } from './support.js';
 
 /** A one-column batch over `values`, which it uses in place. */
@@ -95,14 +96,23 @@ interface Handoff {
   mainGcs: number;
 }
 
-async function handoff(batchBytes: number, mode: TransferMode, count: number, recycle: boolean): Promise<Handoff> {
+/**
+ * `fresh`: each batch in a new ArrayBuffer (a batch the app made), moved and dropped by the
+ * worker. `recycled`: one buffer, moved back and forth. `wire`: each batch in payload-pool
+ * memory, as the forward path delivers it, which a move shares instead of transferring.
+ */
+type HandoffSetUp = 'fresh' | 'recycled' | 'wire';
+
+async function handoff(batchBytes: number, mode: TransferMode, count: number, setUp: HandoffSetUp): Promise<Handoff> {
+  const recycle = setUp === 'recycled';
   const pool = new Piscina({
     filename: fileURLToPath(new URL('./fixtures/handoff-worker.ts', import.meta.url)),
     minThreads: 1,
     maxThreads: 1,
     idleTimeout: Infinity,
   });
-  const fresh = recycle ? [] : Array.from({ length: count + 2 }, () => new Uint8Array(batchBytes).fill(7));
+  const fresh = setUp === 'fresh' ? Array.from({ length: count + 2 }, () => new Uint8Array(batchBytes).fill(7)) : [];
+  const wire = (): Uint8Array => payloadPool.take(batchBytes).fill(7);
   let reused = new Uint8Array(recycle ? batchBytes : 0).fill(7);
   const oneWay: number[] = [];
   const transit: number[] = [];
@@ -113,7 +123,7 @@ async function handoff(batchBytes: number, mode: TransferMode, count: number, re
   let window: CpuWindow | undefined;
   for (let i = 0; i < count + 2; i++) {
     if (i === 2) window = cpuWindow();
-    const b = batchOver(recycle ? reused : fresh[i]!);
+    const b = batchOver(recycle ? reused : setUp === 'wire' ? wire() : fresh[i]!);
     const sentAt = performance.timeOrigin + performance.now();
     const { packet, transferList } = packBatches([b], mode);
     type Ready = { startedAt: number; readyAt: number; majorGcs: number; minorGcs: number; buffer?: ArrayBuffer };
@@ -215,22 +225,23 @@ export async function run(): Promise<void> {
   printTable('Publish-to-pull latency, 1 KiB batches', ['p50 ms', 'p99 ms'], [[lat.p50, lat.p99]]);
 
   const hand: (string | number)[][] = [];
-  const movedP50 = new Map<string, { fresh: number; recycled: number }>();
+  const movedP50 = new Map<string, { fresh: number; recycled: number; wire: number }>();
   const why: (string | number)[][] = [];
   for (const [bytes, label, count, recycledCount] of [
     [16 * KiB, '16 KiB', 2000, 2000],
     [16 * MiB, '16 MiB', 40, 400],
   ] as const) {
-    const moved = await handoff(bytes, 'move', count, false);
-    const copied = await handoff(bytes, 'copy', count, false);
-    const recycled = await handoff(bytes, 'move', recycledCount, true);
-    movedP50.set(label, { fresh: moved.p50, recycled: recycled.p50 });
-    for (const [setUp, h] of [['fresh', moved], ['recycled', recycled]] as const) {
+    const moved = await handoff(bytes, 'move', count, 'fresh');
+    const copied = await handoff(bytes, 'copy', count, 'fresh');
+    const recycled = await handoff(bytes, 'move', recycledCount, 'recycled');
+    const wire = await handoff(bytes, 'move', recycledCount, 'wire');
+    movedP50.set(label, { fresh: moved.p50, recycled: recycled.p50, wire: wire.p50 });
+    for (const [setUp, h] of [['fresh', moved], ['recycled', recycled], ['wire payloads', wire]] as const) {
       why.push([label, setUp, h.p50, h.p90, h.transitP50, h.rebuildP50, (h.workerMajorGcs + h.workerMinorGcs).toFixed(2), h.mainGcs.toFixed(2)]);
     }
-    hand.push([label, moved.p50, copied.p50, copied.p50 / moved.p50, recycled.p50, moved.roundTrip, copied.roundTrip]);
+    hand.push([label, moved.p50, copied.p50, copied.p50 / moved.p50, recycled.p50, wire.p50, moved.roundTrip, copied.roundTrip]);
   }
-  printTable('Hand-off to a worker thread (ms per batch; one-way p50 unless said)', ['batch', 'moved', 'copied', 'copied/moved', 'moved, buffers recycled', 'moved round trip', 'copied round trip'], hand);
+  printTable('Hand-off to a worker thread (ms per batch; one-way p50 unless said)', ['batch', 'moved', 'copied', 'copied/moved', 'moved, buffers recycled', 'moved, wire payloads', 'moved round trip', 'copied round trip'], hand);
   printTable(
     'Moved hand-off, where the time goes (ms; transit: packing here until the task starts on the worker; rebuild: the worker making the batch)',
     ['batch', 'set-up', 'one-way p50', 'p90', 'transit p50', 'rebuild p50', 'GCs per batch, worker', 'GCs per batch, sender'],
@@ -240,10 +251,12 @@ export async function run(): Promise<void> {
   const big = movedP50.get('16 MiB')!;
   console.log(
     `moved hand-off, 16 MiB / 16 KiB (target <= 2x): ${(big.fresh / small.fresh).toFixed(2)}x with fresh batches, ` +
-      `${(big.recycled / small.recycled).toFixed(2)}x with buffers recycled`,
+      `${(big.recycled / small.recycled).toFixed(2)}x with buffers recycled, ${(big.wire / small.wire).toFixed(2)}x with wire payloads`,
   );
-  // The stream's case: every batch fresh, dropped by the worker.
+  // A batch the app made: every batch fresh, dropped by the worker.
   reportTarget({ name: 'handoff-moved-16MiB-vs-16KiB', measured: big.fresh / small.fresh, goal: 2, kind: 'max', unit: 'x' });
+  // A batch from Spark: in payload-pool memory, shared with the worker rather than transferred.
+  reportTarget({ name: 'handoff-moved-16MiB-vs-16KiB-wire', measured: big.wire / small.wire, goal: 2, kind: 'max', unit: 'x' });
 
   const idle = await actorMessaging(0, 200_000);
   const crowded = await actorMessaging(10_000, 200_000);

@@ -1,6 +1,6 @@
 import { Data, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, makeVector, type DataType } from 'apache-arrow';
 import { Buffer } from 'node:buffer';
-import { schemaSignature } from '../runtime/base/index.js';
+import { payloadPool, schemaSignature } from '../runtime/base/index.js';
 
 /**
  * Moving Arrow record batches to a worker thread without copying their bytes: the batch's
@@ -83,6 +83,11 @@ export function packBatches(batches: readonly RecordBatch[], mode: TransferMode)
   const copies = new Map<ArrayBufferView, BufferRef>();
   for (const [ab, used] of owners) {
     const shared = typeof SharedArrayBuffer !== 'undefined' && ab instanceof SharedArrayBuffer;
+    // Wire payloads live in the payload pool's shared memory. Moving one shares it, and the
+    // pool, which cannot see the worker's references, gives that memory up for good.
+    const pooled = shared && payloadPool.owns(ab);
+    if (pooled && mode === 'copy') continue;
+    if (pooled) payloadPool.forget(ab);
     if (shared || (mode === 'move' && used >= ab.byteLength * OWNED_SHARE)) {
       index.set(ab, buffers.length);
       buffers.push(ab);

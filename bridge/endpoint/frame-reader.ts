@@ -1,7 +1,7 @@
-import { Buffer } from 'node:buffer';
+import type { Buffer } from 'node:buffer';
 import { Socket } from 'node:net';
 import { HEADER_BYTES, frameTypeName, isFrameType, type Frame, type FrameType } from './frame.js';
-import { ProtocolError } from '../../runtime/base/index.js';
+import { ProtocolError, payloadPool } from '../../runtime/base/index.js';
 
 /** Marks a reader whose socket is attached afterwards, by {@link FrameReader.adopt}. */
 const UNATTACHED = Symbol('unattached');
@@ -23,10 +23,11 @@ interface Filling {
  * therefore stops the socket once that much is queued: the kernel buffers fill and TCP
  * pushes back on the sender.
  *
- * Every payload ends up in its own ArrayBuffer at offset 0 (Arrow reads it zero-copy).
- * On a socket made by {@link FrameReader.adopt}, the kernel writes a large payload straight
- * into that buffer: no 64 KiB chunk per read and no copy. Those per-read chunks were
- * garbage V8 had to collect with full mark-compacts, which halved the wire's throughput.
+ * Every payload lands in memory of the process's payload pool, 8-byte aligned (Arrow reads
+ * it zero-copy), reused only once nothing refers to it (see PayloadPool). On a socket made by
+ * {@link FrameReader.adopt}, the kernel writes a large payload straight into that memory: no
+ * 64 KiB chunk per read and no copy. Per-read chunks and per-frame buffers were garbage V8
+ * had to collect with full mark-compacts, which halved the wire's throughput.
  */
 export class FrameReader {
   #socket!: Socket;
@@ -204,10 +205,12 @@ export class FrameReader {
       const from = this.#start + HEADER_BYTES;
       if (available - HEADER_BYTES >= length) {
         this.#start = from + length;
-        this.#queue({ type, payload: s.slice(from, from + length) });
+        const payload = payloadPool.take(length);
+        payload.set(s.subarray(from, from + length));
+        this.#queue({ type, payload });
         continue;
       }
-      const out = freshPayload(length);
+      const out = payloadPool.take(length);
       out.set(s.subarray(from, this.#end));
       this.#filling = { type, out, filled: this.#end - from };
       this.#start = this.#end = 0;
@@ -231,14 +234,4 @@ export class FrameReader {
     this.#wake = undefined;
     wake?.();
   }
-}
-
-/**
- * A payload buffer of its own (Arrow keeps views into it), not zero-filled: every byte is
- * written from the socket before the frame is handed out, and zeroing 16 MiB per frame
- * costs about as much as reading it.
- */
-function freshPayload(length: number): Uint8Array {
-  const b = Buffer.allocUnsafeSlow(length);
-  return new Uint8Array(b.buffer, b.byteOffset, length);
 }

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { InvalidArgumentError, checkBoolean } from '../../runtime/base/index.js';
+import { InvalidArgumentError, checkBoolean, payloadPool } from '../../runtime/base/index.js';
 import type { StreamCoordinator, StreamingIterator } from '../../actors/index.js';
-import { coordinatorRuntime, createCoordinator } from '../../actors/stream-coordinator.js';
+import { DEFAULT_MAX_BUFFERED_BYTES, coordinatorRuntime, createCoordinator } from '../../actors/stream-coordinator.js';
 import type { DataFrame, StreamingQuery } from '../connect/index.js';
 import { CoordinatorSink } from './coordinator-sink.js';
 import { ledgerFor } from './epoch-ledgers.js';
@@ -70,8 +70,12 @@ export async function fromSparkStreaming(streamingDf: DataFrame, options: FromSp
   let log: ForwardLog | undefined;
   // Whoever stops the coordinator (handle.stop(), or the caller directly), the log and any spilled files go with it.
   let released: Promise<void> | undefined;
+  // Payload memory may be kept for reuse up to what this stream may buffer (README, "Node's
+  // garbage collector and payload memory").
+  let returnPoolAllowance: (() => void) | undefined;
   const release = (): Promise<void> =>
     (released ??= (async () => {
+      returnPoolAllowance?.();
       await sink?.close().catch(() => undefined);
       await log?.close().catch(() => undefined);
     })());
@@ -87,6 +91,7 @@ export async function fromSparkStreaming(streamingDf: DataFrame, options: FromSp
   const removeOwnCheckpoint = async (): Promise<void> => {
     if (ownCheckpoint) await rm(ownCheckpoint, { recursive: true, force: true });
   };
+  returnPoolAllowance = payloadPool.allow(options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES);
   try {
     if (options.checkpointLocation === undefined) ownCheckpoint = await mkdtemp(join(tmpdir(), `drls-checkpoint-${coordinator.streamId}-`));
     const checkpoint = options.checkpointLocation ?? ownCheckpoint!;

@@ -4,6 +4,7 @@ import { createServer, connect, type Socket } from 'node:net';
 import { tableFromIPC } from 'apache-arrow';
 import { FrameReader, FrameType, encodeFrame, encodeJsonFrame, decodeJson, type Frame } from '../../../bridge/endpoint/index.js';
 import { ipcOf } from './helpers.js';
+import { payloadPool } from '../../../runtime/base/index.js';
 
 type Mode = 'chunks' | 'adopted';
 
@@ -56,17 +57,22 @@ for (const mode of ['chunks', 'adopted'] as const) {
     close();
   });
 
-  test('a DATA payload gets its own ArrayBuffer at offset 0, so Arrow reads it without copying', async () => {
+  test('a DATA payload lands 8-byte aligned in pooled memory, so Arrow reads it without copying', async () => {
     // A one-byte frame first shifts the DATA payload off any alignment within the socket's chunks.
     const p = await pair(mode);
-    p.a.write(encodeFrame(FrameType.OK, new Uint8Array([0x7b])));
-    p.a.write(encodeFrame(FrameType.DATA, ipcOf([1.5, 2.5])));
-    await p.reader.next();
-    const data = (await p.reader.next())!;
-    assert.is(data.payload.byteOffset, 0);
-    assert.is(data.payload.buffer.byteLength, data.payload.byteLength);
-    assert.equal(tableFromIPC(data.payload).getChild('v')!.toArray(), Float64Array.from([1.5, 2.5]));
-    p.close();
+    try {
+      p.a.write(encodeFrame(FrameType.OK, new Uint8Array([0x7b])));
+      p.a.write(encodeFrame(FrameType.DATA, ipcOf([1.5, 2.5])));
+      await p.reader.next();
+      const data = (await p.reader.next())!;
+      assert.is(data.payload.byteOffset % 8, 0);
+      assert.ok(payloadPool.owns(data.payload.buffer), 'payload-pool memory');
+      const values = tableFromIPC(data.payload).getChild('v')!.data[0]!.values as Float64Array;
+      assert.equal(values, Float64Array.from([1.5, 2.5]));
+      assert.ok(values.buffer === data.payload.buffer, 'Arrow read the values where they landed');
+    } finally {
+      p.close();
+    }
   });
 
   test('a 16 MiB frame arrives intact', async () => {

@@ -1,0 +1,128 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { PayloadPool } from '../../../runtime/base/index.js';
+import { collectGarbage } from '../../support/gc.js';
+import { until } from '../../support/gate.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** Fills `view` with bytes derived from `seed`, and checks them. */
+const fill = (view: Uint8Array, seed: number): void => {
+  for (let i = 0; i < view.length; i++) view[i] = (seed * 31 + i) & 0xff;
+};
+const intact = (view: Uint8Array, seed: number): boolean => view.every((b, i) => b === ((seed * 31 + i) & 0xff));
+
+/** Collects until the pool has had memory back (finalization callbacks run a task after the collection). */
+async function collectedInto(pool: PayloadPool, what: (s: ReturnType<PayloadPool['stats']>) => boolean): Promise<void> {
+  await until('the pool has memory back', async () => (await collectGarbage(), pool.stats()), what);
+}
+
+test('payloads are exactly as long as asked, 8-byte aligned, small ones cut from shared slabs', () => {
+  const pool = new PayloadPool(8 * MiB);
+  const small = [pool.take(3), pool.take(100), pool.take(64 * KiB)];
+  for (const v of small) assert.is(v.byteOffset % 8, 0);
+  assert.equal(small.map((v) => v.byteLength), [3, 100, 64 * KiB]);
+  assert.ok(small[0]!.buffer === small[1]!.buffer, 'small payloads share a slab');
+  assert.is(small[1]!.byteOffset, 8, 'cut at the next aligned offset');
+  const large = pool.take(300 * KiB);
+  assert.is(large.byteOffset, 0);
+  assert.is(large.byteLength, 300 * KiB);
+  assert.ok(large.buffer !== small[0]!.buffer);
+});
+
+test('memory comes back only once nothing refers to it, and is then handed out again', async () => {
+  const pool = new PayloadPool(8 * MiB);
+  let dropped: Uint8Array | undefined = pool.take(200 * KiB);
+  const kept = pool.take(200 * KiB);
+  fill(kept, 7);
+  dropped = undefined;
+  assert.is(dropped, undefined);
+  await collectedInto(pool, (s) => s.freeBytes > 0);
+  const again = pool.take(200 * KiB);
+  fill(again, 9);
+  assert.is(pool.stats().reused, 1);
+  assert.is(pool.stats().created, 2);
+  assert.ok(intact(kept, 7), 'the payload still referenced kept its bytes');
+});
+
+test('payloads held across many hand-outs never change, while dropped ones are reused', async () => {
+  const pool = new PayloadPool(4 * MiB);
+  const held: { view: Uint8Array; seed: number }[] = [];
+  let seed = 0;
+  for (let round = 0; round < 12; round++) {
+    for (let i = 0; i < 24; i++) {
+      const size = i % 3 === 0 ? 700 : 90 * KiB + (i % 5) * 4 * KiB; // small (cut) and slab-sized
+      const view = pool.take(size);
+      fill(view, ++seed);
+      if (seed % 4 === 0) held.push({ view, seed });
+    }
+    await collectGarbage();
+  }
+  const s = pool.stats();
+  assert.ok(s.reused > 20, `dropped memory was reused (${JSON.stringify(s)})`);
+  assert.ok(s.pooledBytes <= 4 * MiB);
+  assert.ok(s.unpooled > 0, 'payloads got ordinary memory once the pool was spent by held ones');
+  for (const h of held) assert.ok(intact(h.view, h.seed), `held payload ${h.seed} is unchanged`);
+});
+
+test('a spent pool has V8 collect, with no gc() called, and gets dropped memory back', async () => {
+  const pool = new PayloadPool(4 * MiB);
+  let taken = 0;
+  while (pool.stats().reused < 100 && taken < 10_000) {
+    fill(pool.take(250 * KiB), taken++); // dropped at once, as a consumer that only counts rows does
+    await new Promise((resolve) => setImmediate(resolve)); // finalization callbacks run between tasks
+  }
+  const s = pool.stats();
+  assert.ok(s.reused >= 100, `pooled memory came back and was reused (${JSON.stringify(s)})`);
+  assert.ok(s.nudges > 0 && s.nudges < taken / 4, `the pool asked for a collection now and then (${JSON.stringify(s)}, ${taken} taken)`);
+});
+
+test('a consumer keeping everything costs a collection per 64 MiB of ordinary memory, not one per payload', () => {
+  const pool = new PayloadPool(1 * MiB);
+  const kept = Array.from({ length: 200 }, () => pool.take(1 * MiB)); // 200 MiB, all kept
+  assert.is(kept.length, 200);
+  const s = pool.stats();
+  assert.ok(s.nudges >= 1 && s.nudges <= 4, `nudges: ${s.nudges}`);
+});
+
+test('the pool holds 16 MiB, more while streams allow it, up to its ceiling', () => {
+  const pool = new PayloadPool(64 * MiB);
+  const keep: Uint8Array[] = [];
+  const takeMiB = (n: number): void => {
+    for (let i = 0; i < n; i++) keep.push(pool.take(1 * MiB));
+  };
+  takeMiB(20);
+  assert.is(pool.stats().pooledBytes, 16 * MiB, 'no stream running: 16 MiB');
+  const giveBack = pool.allow(24 * MiB);
+  takeMiB(30);
+  assert.is(pool.stats().pooledBytes, 40 * MiB, 'with a stream allowing 24 MiB more');
+  const other = pool.allow(1024 * MiB);
+  takeMiB(40);
+  assert.is(pool.stats().pooledBytes, 64 * MiB, 'never past the ceiling');
+  giveBack();
+  giveBack();
+  other();
+  assert.is(pool.stats().pooledBytes, 64 * MiB, 'memory in use stays counted; only free slabs are let go');
+  assert.is(keep.length, 90);
+});
+
+test('forgotten memory (lent to another thread) is never reused, and leaves the pool once collected here', async () => {
+  const pool = new PayloadPool(8 * MiB);
+  let lent: Uint8Array | undefined = pool.take(200 * KiB);
+  assert.ok(pool.owns(lent.buffer));
+  assert.ok(pool.forget(lent.buffer));
+  assert.is(pool.stats().pooledBytes, 256 * KiB, 'still counted while this thread refers to it');
+  lent = undefined;
+  assert.is(lent, undefined);
+  let other: Uint8Array | undefined = pool.take(200 * KiB);
+  other = undefined;
+  assert.is(other, undefined);
+  await collectedInto(pool, (s) => s.freeBytes > 0 && s.pooledBytes === 256 * KiB);
+  pool.take(200 * KiB);
+  pool.take(200 * KiB);
+  assert.is(pool.stats().reused, 1, 'only the memory never lent came back');
+  assert.not.ok(pool.forget(new ArrayBuffer(8)), 'memory of its own is not the pool’s');
+});
+
+test.run();

@@ -1,0 +1,38 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { tableFromArrays, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { PayloadPool, payloadPool } from '../../runtime/base/index.js';
+import { packBatches, unpackBatches } from '../../workers/arrow-transfer.js';
+
+/** A batch decoded from wire-payload memory, as the forward path delivers it. */
+function pooledBatch(values: number[]) {
+  const ipc = tableToIPC(tableFromArrays({ x: Int32Array.from(values) }), 'stream');
+  const payload = payloadPool.take(Math.max(ipc.byteLength, 100_000)).subarray(0, ipc.byteLength);
+  payload.set(ipc);
+  return tableFromIPC(payload).batches[0]!;
+}
+
+test('moving a batch in pooled memory shares it (the pool then never hands that memory out again)', () => {
+  const batch = pooledBatch([1, 2, 3]);
+  const memory = (batch.getChild('x')!.data[0]!.values as Int32Array).buffer;
+  assert.ok(memory instanceof SharedArrayBuffer && payloadPool.owns(memory));
+  const { packet, transferList } = packBatches([batch], 'move');
+  assert.not.ok((transferList as ArrayBufferLike[]).includes(memory), 'shared memory is posted, not transferred');
+  assert.ok(packet.buffers.includes(memory));
+  assert.equal([...unpackBatches(packet)[0]!.getChild('x')!], [1, 2, 3]);
+});
+
+test('copying a batch in pooled memory copies its bytes: nothing pooled leaves the thread', () => {
+  const batch = pooledBatch([4, 5]);
+  const { packet, transferList } = packBatches([batch], 'copy');
+  assert.ok(packet.buffers.every((b) => !(b instanceof SharedArrayBuffer)));
+  assert.is(transferList.length, packet.buffers.length, 'every buffer is a copy of its own, moved');
+  assert.equal([...unpackBatches(packet)[0]!.getChild('x')!], [4, 5]);
+});
+
+test('shared memory that is not the pool’s is shared as before', () => {
+  const own = new PayloadPool(0); // pooling off: ordinary memory
+  assert.not.ok(own.take(200_000).buffer instanceof SharedArrayBuffer);
+});
+
+test.run();
