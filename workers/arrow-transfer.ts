@@ -1,12 +1,13 @@
 import { Data, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, makeVector, type DataType } from 'apache-arrow';
 import { Buffer } from 'node:buffer';
-import { payloadPool, schemaSignature } from '../runtime/base/index.js';
+import { payloadPool, receivedSharedMemory, schemaSignature } from '../runtime/base/index.js';
 
 /**
  * Moving Arrow record batches to a worker thread without copying their bytes: the batch's
  * structure travels as a small description, its buffers in the transfer list, and the
  * worker rebuilds the same Data tree over the moved memory. The sender's buffers are
- * detached afterwards.
+ * detached afterwards, except shared memory (a large wire payload from the payload pool),
+ * which both threads then see and neither changes.
  */
 
 type TypedArrayName =
@@ -50,6 +51,10 @@ export const TRANSFER_MODES: readonly TransferMode[] = ['move', 'copy'];
 // buffer that other data lives in (Node's 8 KiB Buffer pool, an IPC frame holding several
 // batches) would detach that data too. Such bytes are copied instead.
 const OWNED_SHARE = 0.9;
+const isShared = (b: ArrayBufferLike): boolean => typeof SharedArrayBuffer !== 'undefined' && b instanceof SharedArrayBuffer;
+
+// A pooled slab holding one payload is at least half used by it (slab sizes step by quarters).
+const POOLED_SHARE = 0.5;
 
 // Schemas are encoded once per distinct schema, not per Schema object: batches decoded from
 // separate IPC frames carry equal schemas in different objects, and encoding one costs
@@ -82,11 +87,12 @@ export function packBatches(batches: readonly RecordBatch[], mode: TransferMode)
   const index = new Map<ArrayBufferLike, number>();
   const copies = new Map<ArrayBufferView, BufferRef>();
   for (const [ab, used] of owners) {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && ab instanceof SharedArrayBuffer;
-    // Wire payloads live in the payload pool's shared memory. Moving one shares it, and the
-    // pool, which cannot see the worker's references, gives that memory up for good.
+    const shared = isShared(ab);
+    // Wire payloads live in the payload pool's shared memory. Moving a large one shares its slab,
+    // and the pool, which cannot see the worker's references, gives that memory up for good. A
+    // small one shares its slab with other payloads: it is copied, and the slab stays pooled.
     const pooled = shared && payloadPool.owns(ab);
-    if (pooled && mode === 'copy') continue;
+    if (pooled && (mode === 'copy' || used < ab.byteLength * POOLED_SHARE)) continue;
     if (pooled) payloadPool.forget(ab);
     if (shared || (mode === 'move' && used >= ab.byteLength * OWNED_SHARE)) {
       index.set(ab, buffers.length);
@@ -130,6 +136,7 @@ const schemas = new Map<string, Schema>();
 
 /** Rebuild the batches of a packet over its (moved) buffers. */
 export function unpackBatches(packet: BatchPacket): RecordBatch[] {
+  for (const b of packet.buffers) if (isShared(b)) receivedSharedMemory(b.byteLength);
   let schema = schemas.get(packet.schemaKey);
   if (!schema) {
     schema = tableFromIPC(Buffer.from(packet.schema, 'base64')).schema;

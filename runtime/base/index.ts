@@ -7,4 +7,4 @@ export * from './validators.js';
 export { batchByteLength, toRecordBatches, schemaSignature, type BatchInput } from './arrow.js';
 export { systemClock, type Clock } from './clock.js';
 export { packageRoot } from './package-root.js';
-export { PayloadPool, payloadPool, type PayloadPoolStats } from './payload-pool.js';
+export { PayloadPool, payloadPool, receivedSharedMemory, type PayloadPoolStats } from './payload-pool.js';

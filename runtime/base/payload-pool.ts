@@ -229,11 +229,31 @@ export class PayloadPool {
       return;
     }
     if (!slab.pooled) return;
+    if (this.#pooledBytes > this.#cap()) {
+      // A stream's allowance went back while this slab was in use: the pool shrinks to its cap.
+      slab.pooled = false;
+      this.#pooledBytes -= slab.size;
+      return;
+    }
     let list = this.#free.get(slab.size);
     if (!list) this.#free.set(slab.size, (list = []));
     list.push(slab);
     this.#freeBytes += slab.size;
   }
+}
+
+/**
+ * For a thread that was given pool memory (a worker a batch was moved to): V8 counts none of it,
+ * so this thread would never collect the wrappers it dropped, and the memory behind them would
+ * stay. Asks this thread's V8 for a collection every 64 MiB received. Returns whether it asked.
+ */
+let sharedSinceNudge = 0;
+export function receivedSharedMemory(bytes: number): boolean {
+  sharedSinceNudge += bytes;
+  if (sharedSinceNudge < NUDGE_BYTES) return false;
+  sharedSinceNudge = 0;
+  void new ArrayBuffer(NUDGE_BYTES);
+  return true;
 }
 
 /** The process's pool for wire payloads: one, like Node's own Buffer pool. */

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { PayloadPool } from '../../../runtime/base/index.js';
+import { PayloadPool, receivedSharedMemory } from '../../../runtime/base/index.js';
 import { collectGarbage } from '../../support/gc.js';
 import { until } from '../../support/gate.js';
 
@@ -105,6 +105,22 @@ test('the pool holds 16 MiB, more while streams allow it, up to its ceiling', ()
   other();
   assert.is(pool.stats().pooledBytes, 64 * MiB, 'memory in use stays counted; only free slabs are let go');
   assert.is(keep.length, 90);
+});
+
+test('an allowance given back shrinks the pool, also by slabs that were in use then', async () => {
+  const pool = new PayloadPool(64 * MiB);
+  const giveBack = pool.allow(32 * MiB);
+  let inUse: Uint8Array[] = Array.from({ length: 50 }, () => pool.take(1 * MiB));
+  assert.is(pool.stats().pooledBytes, 48 * MiB);
+  giveBack();
+  inUse = [];
+  assert.is(inUse.length, 0);
+  await collectedInto(pool, (s) => s.pooledBytes <= 16 * MiB);
+});
+
+test('a thread given shared memory asks for a collection every 64 MiB', () => {
+  assert.ok(receivedSharedMemory(64 * MiB), 'asked once 64 MiB came');
+  assert.not.ok(receivedSharedMemory(1 * MiB), 'and counts afresh from there');
 });
 
 test('forgotten memory (lent to another thread) is never reused, and leaves the pool once collected here', async () => {
