@@ -12,6 +12,8 @@ export interface ForeachBatchResources {
   disconnect(): Promise<void>;
   /** Releases everything: waits for a handler call in progress, disconnects, removes a temporary checkpoint. */
   release(): Promise<void>;
+  /** Whether the code running now is a handler call of this query's. */
+  calledFromHandler(): boolean;
 }
 
 /**
@@ -53,6 +55,9 @@ export class ForeachBatchRun implements QueryBridge {
   }
 
   stop(sparkStopped: Promise<unknown>): Promise<void> {
+    // A handler stopping its own query: Node's release waits for that very call, so this stop
+    // ends once Spark has stopped, and the release follows when the handler returns.
+    const fromHandler = this.#resources.calledFromHandler();
     return (this.#stopping ??= (async () => {
       this.#watching = false;
       const stopped = sparkStopped.then(
@@ -66,6 +71,10 @@ export class ForeachBatchRun implements QueryBridge {
       grace.abort();
       if (!inTime) await this.#resources.disconnect().catch(() => undefined);
       await stopped;
+      if (fromHandler) {
+        void this.release();
+        return;
+      }
       await this.#watcher;
       await this.release();
     })());

@@ -1,8 +1,12 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Table, type RecordBatch, type Schema } from 'apache-arrow';
 import { ForeachBatchFailedError, ProtocolError, StreamClosedError } from '../../runtime/base/index.js';
 import type { ForeachBatchFunction } from '../connect/index.js';
 import { MemoryEpochLedger, type CommitResult, type CommittedPartition, type EpochLedger, type SinkTarget } from '../endpoint/index.js';
 import { decodePayload } from './decode-payload.js';
+
+/** The sink whose handler the current code runs in: `query.stop()` from a handler must not wait for that very call. */
+const insideHandler = new AsyncLocalStorage<ForeachBatchSink>();
 
 /** One task attempt's staged data. */
 interface Attempt {
@@ -81,7 +85,7 @@ export class ForeachBatchSink implements SinkTarget {
     this.#schema ??= batches[0]?.schema;
     const batch = batches.length > 0 ? new Table(batches) : new Table(await this.#schemaForEmpty());
     if (this.#closed) throw new StreamClosedError(this.#streamId); // stopped while Spark was asked for the schema
-    const call = (async () => this.#handler(batch, epoch))(); // a synchronous throw rejects it too
+    const call = insideHandler.run(this, async () => this.#handler(batch, epoch)); // a synchronous throw rejects it too
     this.#running = call.then(
       () => undefined,
       () => undefined,
@@ -97,6 +101,11 @@ export class ForeachBatchSink implements SinkTarget {
 
   async abortEpoch(epoch: number): Promise<void> {
     this.#epochs.delete(epoch);
+  }
+
+  /** Whether the code running now is one of this sink's handler calls. */
+  callingHandler(): boolean {
+    return insideHandler.getStore() === this;
   }
 
   /** Nothing reaches the handler after this; resolves once a call in progress has settled. */

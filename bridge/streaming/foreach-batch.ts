@@ -68,6 +68,7 @@ async function startForeachBatch(query: ForeachBatchQuery, settings: Settings): 
   const disconnect = (): Promise<void> => bridge.unregister(streamId).catch(() => undefined);
   const run = new ForeachBatchRun({
     disconnect,
+    calledFromHandler: () => sink.callingHandler(),
     async release() {
       await sink.close(); // a handler call in progress settles first (its commit may still be answered)
       await disconnect();

@@ -160,6 +160,31 @@ test('query.stop() during a handler call: it waits for the call, then nothing mo
   await until('every connection of the query is closed', async () => openSockets(), (n) => n <= socketsBefore, { timeoutMs: 10_000 });
 });
 
+test('a handler that stops its own query: stop() resolves, the call ends, no call comes after', async () => {
+  const spark = await getSpark();
+  enableForeachBatch(spark);
+  const df = spark.readStream.format('rate').option('rowsPerSecond', 1000).load();
+  const epochs: number[] = [];
+  const ended = deferred();
+  let query: StreamingQuery | undefined;
+  const started = deferred();
+  query = await df.writeStream
+    .foreachBatch(async (_batch, epochId) => {
+      epochs.push(epochId);
+      if (epochs.length === 2) {
+        await started.promise;
+        await query!.stop();
+        ended.resolve();
+      }
+    })
+    .trigger({ processingTime: '200 milliseconds' })
+    .start();
+  started.resolve();
+  await ended.promise;
+  assert.is(await query.isActive(), false);
+  assert.equal(epochs, [0, 1], 'no call after the one that stopped the query');
+});
+
 test('a handler that rejects on epoch 2 fails the query with its message, reached by awaitTermination as a typed error', async () => {
   const spark = await getSpark();
   enableForeachBatch(spark);
