@@ -3,6 +3,7 @@ import { SparkError } from '../../runtime/base/index.js';
 import { collectTable } from './arrow.js';
 import type { SessionContext } from './context.js';
 import type { DataTypeMsg, Relation } from './messages.js';
+import { sizedTypeName } from './schema.js';
 
 /**
  * A table of no rows with `input`'s schema, in the Arrow types Spark itself gives that schema
@@ -45,13 +46,9 @@ export function sparkTypeJson(t: DataTypeMsg | undefined): unknown {
   const simple = SIMPLE[kind];
   if (simple) return simple;
   const body = t[kind] as Record<string, unknown>;
+  const sized = sizedTypeName(kind, body);
+  if (sized) return sized;
   switch (kind) {
-    case 'decimal':
-      return `decimal(${String(body['precision'] ?? 10)},${String(body['scale'] ?? 0)})`;
-    case 'char':
-      return `char(${String(body['length'])})`;
-    case 'varChar':
-      return `varchar(${String(body['length'])})`;
     case 'array':
       return { type: 'array', elementType: sparkTypeJson(body['elementType'] as DataTypeMsg), containsNull: body['containsNull'] !== false };
     case 'map':

@@ -36,19 +36,23 @@ const SIMPLE: Record<string, string> = {
   variant: 'variant',
 };
 
+/** `decimal(p,s)`, `char(n)`, `varchar(n)`: written alike in Spark's DDL and JSON schema forms. */
+export function sizedTypeName(kind: string, body: Record<string, unknown>): string | undefined {
+  if (kind === 'decimal') return `decimal(${String(body['precision'] ?? 10)},${String(body['scale'] ?? 0)})`;
+  if (kind === 'char') return `char(${String(body['length'])})`;
+  if (kind === 'varChar') return `varchar(${String(body['length'])})`;
+  return undefined;
+}
+
 export function dataTypeString(t: DataTypeMsg | undefined): string {
   const kind = t?.kind;
   if (!t || !kind) return 'unknown';
   const simple = SIMPLE[kind];
   if (simple) return simple;
   const body = t[kind] as Record<string, unknown>;
+  const sized = sizedTypeName(kind, body);
+  if (sized) return sized;
   switch (kind) {
-    case 'decimal':
-      return `decimal(${String(body['precision'] ?? 10)},${String(body['scale'] ?? 0)})`;
-    case 'char':
-      return `char(${String(body['length'])})`;
-    case 'varChar':
-      return `varchar(${String(body['length'])})`;
     case 'array':
       return `array<${dataTypeString(body['elementType'] as DataTypeMsg)}>`;
     case 'map':

@@ -8,12 +8,13 @@ import { enableForeachBatch } from '../../../streaming.js';
 import { listActors, type DrlsError, type SparkSession, type StreamingQuery } from '../../../index.js';
 import { ForeachBatchSink } from '../../../bridge/streaming/foreach-batch-sink.js';
 import { streamBridge } from '../../../bridge/streaming/stream-bridge.js';
-import { FrameType, type SinkTarget } from '../../../bridge/endpoint/index.js';
+import { FrameType } from '../../../bridge/endpoint/index.js';
 import { TestClient, ipcOf, startEndpoint } from '../endpoint/helpers.js';
 import { deferred } from '../../support/deferred.js';
 import { until } from '../../support/gate.js';
 import { getSpark } from '../../support/spark.js';
 import { scratchDir } from '../../support/scratch.js';
+import { killOneAttemptMidWrite } from '../../support/killing-sink.js';
 
 const test = suite('writeStream.foreachBatch (real Spark)');
 
@@ -266,23 +267,8 @@ test('exactly once across a task retry: the killed attempt’s rows never reach 
     },
     () => Promise.reject(new Error('every epoch has rows')),
   );
-  let framesOfVictim = 0;
-  let victim: number | undefined;
-  let killed = false;
   // The first attempt of one task of epoch 1 dies after three of its frames were accepted.
-  const sink: SinkTarget = {
-    async stage(epoch, partition, attempt, ipc) {
-      if (epoch === 1 && partition === 0) victim ??= attempt;
-      if (attempt === victim && ++framesOfVictim > 3) {
-        killed = true;
-        throw new Error('injected: task killed mid-write');
-      }
-      await real.stage(epoch, partition, attempt, ipc);
-    },
-    commitEpoch: (epoch, partitions) => real.commitEpoch(epoch, partitions),
-    abortEpoch: (epoch) => real.abortEpoch(epoch),
-    ledger: real.ledger,
-  };
+  const { sink, killed } = killOneAttemptMidWrite(real);
   const bridge = streamBridge();
   const registration = await bridge.register('foreach-batch-retry', { sink });
   const query = await oneFilePerEpoch(spark, path)
@@ -295,7 +281,7 @@ test('exactly once across a task retry: the killed attempt’s rows never reach 
   await bridge.unregister('foreach-batch-retry');
   await real.close();
 
-  assert.ok(killed, 'an attempt was killed mid-write');
+  assert.ok(killed(), 'an attempt was killed mid-write');
   assert.equal(calls.map((c) => c.epochId), range(6), 'each epoch once, in order');
   assert.equal(calls.map((c) => c.values.length), Array(6).fill(1000), 'each epoch whole, the retry’s rows only');
   assert.equal(calls.flatMap((c) => c.values).sort((a, b) => a - b), range(6000));

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { StreamCoordinator } from '../../../streaming.js';
 import { streamBridge } from '../../../bridge/streaming/stream-bridge.js';
 import { CoordinatorSink } from '../../../bridge/streaming/coordinator-sink.js';
-import type { SinkTarget } from '../../../bridge/endpoint/index.js';
 import { getSpark } from '../../support/spark.js';
 import { scratchDir } from '../../support/scratch.js';
+import { killOneAttemptMidWrite } from '../../support/killing-sink.js';
 
 const test = suite('a task killed mid-write (real Spark)');
 
@@ -17,23 +17,8 @@ test('the killed attempt’s data is dropped and its retry delivered: every row 
 
   const coordinator = StreamCoordinator.create({ streamId: 'task-retry' });
   const real = new CoordinatorSink(coordinator);
-  let framesOfVictim = 0;
-  let victim: number | undefined;
-  let killed = false;
   // The first attempt of one task of epoch 1 dies after three of its frames were accepted.
-  const sink: SinkTarget = {
-    async stage(epoch, partition, attempt, ipc) {
-      if (epoch === 1 && partition === 0) victim ??= attempt;
-      if (attempt === victim && ++framesOfVictim > 3) {
-        killed = true;
-        throw new Error('injected: task killed mid-write');
-      }
-      await real.stage(epoch, partition, attempt, ipc);
-    },
-    commitEpoch: (epoch, partitions) => real.commitEpoch(epoch, partitions),
-    abortEpoch: (epoch) => real.abortEpoch(epoch),
-    ledger: real.ledger,
-  };
+  const { sink, killed } = killOneAttemptMidWrite(real);
   const bridge = streamBridge();
   const registration = await bridge.register(coordinator.streamId, { sink });
   const iterator = coordinator.iterator();
@@ -55,7 +40,7 @@ test('the killed attempt’s data is dropped and its retry delivered: every row 
   await bridge.unregister(coordinator.streamId);
   coordinator.stop();
 
-  assert.ok(killed, 'an attempt was killed mid-write');
+  assert.ok(killed(), 'an attempt was killed mid-write');
   seen.sort((a, b) => a - b);
   assert.is(seen.length, 6000);
   assert.equal(seen, Array.from({ length: 6000 }, (_, i) => i));
