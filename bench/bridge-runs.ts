@@ -9,6 +9,8 @@ import { ensureSpark } from '../bridge/spark/index.js';
 import { javaBinary } from '../bridge/spark/java.js';
 import { JAVA_OPENS } from '../bridge/spark/server.js';
 import { fromSparkStreaming } from '../bridge/streaming/index.js';
+import { payloadPool } from '../runtime/base/index.js';
+import { DEFAULT_MAX_BUFFERED_BYTES } from '../actors/index.js';
 import { cpuWindow, type CpuSample } from './support.js';
 import type { SenderReply, SenderRequest } from './fixtures/tcp-sender.js';
 import type { ChildReply, ChildRequest } from './tuned-node-child.js';
@@ -192,6 +194,8 @@ export interface ReadOnlyRun {
 export async function endpointOnly(connections: number, totalBytes: number, frameMiB: number): Promise<ReadOnlyRun> {
   const classpath = await wireBenchClasspath();
   const { endpoint, options } = await discardingEndpoint();
+  // The pool's allowance a forward stream brings: this discarding sink stands in for one.
+  const giveBackAllowance = payloadPool.allow(DEFAULT_MAX_BUFFERED_BYTES);
   const perConnection = Math.max(1, Math.round(totalBytes / connections / (frameMiB * 1024 * 1024)));
   const window = cpuWindow();
   const start = performance.now();
@@ -199,6 +203,7 @@ export async function endpointOnly(connections: number, totalBytes: number, fram
   const seconds = (performance.now() - start) / 1000;
   const sample = await window.stop();
   await endpoint.close();
+  giveBackAllowance();
   return { seconds, bytes: runs.reduce((n, r) => n + r.bytes, 0), sample };
 }
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidArgumentError, checkBoolean, checkObject } from '../../runtime/base/index.js';
+import { InvalidArgumentError, checkBoolean, checkObject, payloadPool } from '../../runtime/base/index.js';
+import { DEFAULT_MAX_BUFFERED_BYTES } from '../../actors/index.js';
 import { ActorRuntime, runtime as defaultRuntime } from '../../runtime/index.js';
 import type { StreamingQuery } from '../connect/index.js';
 import type { ForeachBatchQuery } from '../connect/foreach-batch.js';
@@ -66,12 +67,15 @@ async function startForeachBatch(query: ForeachBatchQuery, settings: Settings): 
   const ledger = ownCheckpoint ? new MemoryEpochLedger() : ledgerFor(settings.runtime ?? defaultRuntime(), LEDGER_STREAM, checkpointLocation);
   const sink = new ForeachBatchSink(streamId, query.handler, () => query.emptyBatch(), ledger);
   const disconnect = (): Promise<void> => bridge.unregister(streamId).catch(() => undefined);
+  // Payload memory may be kept for reuse while the query runs, as for a forward stream.
+  const giveBackAllowance = payloadPool.allow(DEFAULT_MAX_BUFFERED_BYTES);
   const run = new ForeachBatchRun({
     disconnect,
     calledFromHandler: () => sink.callingHandler(),
     async release() {
       await sink.close(); // a handler call in progress settles first (its commit may still be answered)
       await disconnect();
+      giveBackAllowance();
       if (ownCheckpoint) await rm(ownCheckpoint, { recursive: true, force: true }).catch(() => undefined);
     },
   });
