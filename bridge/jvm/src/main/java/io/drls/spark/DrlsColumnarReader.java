@@ -19,14 +19,15 @@ import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
- * Fetches one coordinator batch from Node and hands its record batches to Spark as
- * ArrowColumnVectors over the received buffers. DATA frames are read lazily, one IPC stream at a
- * time, so a large batch never sits in memory twice.
+ * Fetches a range of coordinator batches from Node, in order over one connection, and hands
+ * their record batches to Spark as ArrowColumnVectors over the received buffers. DATA frames are
+ * read lazily, one IPC stream at a time, so a large batch never sits in memory twice.
  */
 final class DrlsColumnarReader implements PartitionReader<ColumnarBatch> {
   private final StructType schema;
   private final DrlsOptions options;
-  private final long batchId;
+  private final long last;
+  private long batchId; // the batch being fetched
   private final BufferAllocator allocator;
   private WireConnection connection;
   private TaskInterruptWatch watch;
@@ -34,11 +35,12 @@ final class DrlsColumnarReader implements PartitionReader<ColumnarBatch> {
   private ColumnarBatch batch;
   private boolean done;
 
-  DrlsColumnarReader(StructType schema, DrlsOptions options, long batchId) {
+  DrlsColumnarReader(StructType schema, DrlsOptions options, long first, long last) {
     this.schema = schema;
     this.options = options;
-    this.batchId = batchId;
-    this.allocator = ArrowUtils.rootAllocator().newChildAllocator("drls-reader-" + batchId, 0, Long.MAX_VALUE);
+    this.batchId = first;
+    this.last = last;
+    this.allocator = ArrowUtils.rootAllocator().newChildAllocator("drls-reader-" + first, 0, Long.MAX_VALUE);
   }
 
   @Override
@@ -53,8 +55,13 @@ final class DrlsColumnarReader implements PartitionReader<ColumnarBatch> {
       closeCurrent();
       Frame f = connection.read();
       if (f.type() == FrameType.OK) {
-        done = true;
-        return false;
+        if (batchId >= last) {
+          done = true;
+          return false;
+        }
+        batchId++;
+        fetch();
+        continue;
       }
       if (f.type() != FrameType.DATA) {
         throw new IOException(connection.label() + ": expected DATA or OK while fetching batch "
@@ -79,6 +86,10 @@ final class DrlsColumnarReader implements PartitionReader<ColumnarBatch> {
   private void open() throws IOException {
     connection = WireConnection.open(options, "source", Map.of());
     watch = TaskInterruptWatch.watch(connection);
+    fetch();
+  }
+
+  private void fetch() throws IOException {
     connection.sendJson(FrameType.REQUEST, Map.of("op", "fetch", "batchId", batchId));
     connection.flush();
   }

@@ -86,10 +86,29 @@ final class DrlsMicroBatchStream implements MicroBatchStream, SupportsTriggerAva
     // An end in another incarnation than its start was planned by readFrom: the new one from its first batch.
     long from = first.sameIncarnation(last) ? first.batchId() + 1 : 0;
     long to = last.batchId();
-    int n = (int) Math.max(0, to - from + 1);
-    InputPartition[] parts = new InputPartition[n];
-    for (int i = 0; i < n; i++) parts[i] = new DrlsInputPartition(from + i);
-    return parts;
+    long n = Math.max(0, to - from + 1);
+    return split(from, n, Math.max(1, parallelism()));
+  }
+
+  /** {@code n} batches from {@code from}, cut into at most {@code slots} contiguous ranges of near-equal size. */
+  static InputPartition[] split(long from, long n, int slots) {
+    int parts = (int) Math.min(n, slots);
+    InputPartition[] out = new InputPartition[parts];
+    long next = from;
+    for (int i = 0; i < parts; i++) {
+      long size = n / parts + (i < n % parts ? 1 : 0);
+      out[i] = new DrlsInputPartition(next, next + size - 1);
+      next += size;
+    }
+    return out;
+  }
+
+  /** As many ranges as the cluster runs tasks at once (the stream's session's default parallelism). */
+  private static int parallelism() {
+    scala.Option<org.apache.spark.sql.SparkSession> session = org.apache.spark.sql.SparkSession.getActiveSession();
+    if (session.isEmpty()) session = org.apache.spark.sql.SparkSession.getDefaultSession();
+    // No session here (a unit test planning offsets): one range.
+    return session.isEmpty() ? 1 : session.get().sparkContext().defaultParallelism();
   }
 
   @Override

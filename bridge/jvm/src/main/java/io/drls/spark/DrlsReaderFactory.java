@@ -26,7 +26,8 @@ final class DrlsReaderFactory implements PartitionReaderFactory {
 
   @Override
   public PartitionReader<ColumnarBatch> createColumnarReader(InputPartition partition) {
-    return new DrlsColumnarReader(schema, options, ((DrlsInputPartition) partition).batchId());
+    DrlsInputPartition range = (DrlsInputPartition) partition;
+    return new DrlsColumnarReader(schema, options, range.first(), range.last());
   }
 
   @Override

@@ -74,17 +74,28 @@ class OffsetVectorsTest {
   }
 
   @Test
-  void aMicroBatchReadsOnePartitionPerBatchId() {
+  void aMicroBatchReadsEveryBatchIdOnceInOrder() {
     for (JsonNode v : offsets().path("microBatches")) {
       DrlsMicroBatchStream s = stream("s");
       InputPartition[] parts = s.planInputPartitions(s.deserializeOffset(v.path("start").asText()),
           s.deserializeOffset(v.path("end").asText()));
       List<Long> ids = new ArrayList<>();
-      for (InputPartition p : parts) ids.add(((DrlsInputPartition) p).batchId());
+      for (InputPartition p : parts) {
+        DrlsInputPartition range = (DrlsInputPartition) p;
+        for (long id = range.first(); id <= range.last(); id++) ids.add(id);
+      }
       List<Long> want = new ArrayList<>();
       v.path("batchIds").forEach(n -> want.add(n.asLong()));
       assertEquals(want, ids, v.path("description").asText());
     }
+  }
+
+  @Test
+  void batchesAreCutIntoAtMostOneRangePerTaskSlot() {
+    assertEquals(List.of(new DrlsInputPartition(3, 6), new DrlsInputPartition(7, 9), new DrlsInputPartition(10, 12)),
+        List.of(DrlsMicroBatchStream.split(3, 10, 3)));
+    assertEquals(List.of(new DrlsInputPartition(5, 5), new DrlsInputPartition(6, 6)), List.of(DrlsMicroBatchStream.split(5, 2, 8)));
+    assertEquals(0, DrlsMicroBatchStream.split(0, 0, 4).length);
   }
 
   @Test

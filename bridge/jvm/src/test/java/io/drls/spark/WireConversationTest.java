@@ -208,7 +208,7 @@ class WireConversationTest {
     try (FakeEndpoint node = new FakeEndpoint(r -> r.type() == FrameType.HELLO ? helloOk : fetched)) {
       List<Integer> ids = new ArrayList<>();
       List<String> names = new ArrayList<>();
-      try (DrlsColumnarReader reader = new DrlsColumnarReader(SCHEMA, node.options(false), 5)) {
+      try (DrlsColumnarReader reader = new DrlsColumnarReader(SCHEMA, node.options(false), 5, 5)) {
         assertTrue(reader.next());
         ColumnarBatch batch = reader.get();
         for (int i = 0; i < batch.numRows(); i++) {
@@ -222,6 +222,24 @@ class WireConversationTest {
       assertEquals(Arrays.asList("a", null, "ccc"), names);
       assertFrame(WireVectors.frame("HELLO", "role", "source"), node.next());
       assertFrame(WireVectors.frame("REQUEST", "op", "fetch"), node.next());
+    }
+  }
+
+  /** A range of batches (5 and 6) is fetched in order over one connection. */
+  @Test
+  void readerFetchesARangeInOrderOverOneConnection() throws Exception {
+    byte[] helloOk = WireVectors.frame("OK", "{\"source\":false,\"sink\":true}").bytes();
+    byte[] fetched = FakeEndpoint.frames(FakeEndpoint.dataFrame(dataVector()),
+        WireVectors.frame("OK", "{\"batchId\":5,\"batches\":1}").bytes());
+    try (FakeEndpoint node = new FakeEndpoint(r -> r.type() == FrameType.HELLO ? helloOk : fetched)) {
+      int rows = 0;
+      try (DrlsColumnarReader reader = new DrlsColumnarReader(SCHEMA, node.options(false), 5, 6)) {
+        while (reader.next()) rows += reader.get().numRows();
+      }
+      assertEquals(6, rows, "both batches' rows");
+      assertFrame(WireVectors.frame("HELLO", "role", "source"), node.next());
+      assertEquals(5, node.next().json().path("batchId").asLong());
+      assertEquals(6, node.next().json().path("batchId").asLong());
     }
   }
 
