@@ -143,8 +143,10 @@ async function wireBenchClasspath(): Promise<string> {
 }
 
 /** An endpoint whose sink target accepts every payload at once and keeps nothing. */
-async function discardingEndpoint(): Promise<{ endpoint: WireEndpoint; options: Record<string, string> }> {
+async function discardingEndpoint(): Promise<{ close: () => Promise<void>; options: Record<string, string> }> {
   const endpoint = await WireEndpoint.start({ logger: { warn: () => undefined } });
+  // The pool's allowance a forward stream brings: this discarding sink stands in for one.
+  const giveBackAllowance = payloadPool.allow(DEFAULT_MAX_BUFFERED_BYTES);
   const sink: SinkTarget = {
     stage: async () => undefined,
     commitEpoch: async () => ({ duplicate: false, batchId: 0 }),
@@ -152,7 +154,11 @@ async function discardingEndpoint(): Promise<{ endpoint: WireEndpoint; options: 
     ledger: new MemoryEpochLedger(),
   };
   const o = endpoint.register('wire-bench', { sink }).connectorOptions();
-  return { endpoint, options: { host: o.host, port: o.port, streamId: o.streamId, secret: o.secret } };
+  const close = async (): Promise<void> => {
+    await endpoint.close();
+    giveBackAllowance();
+  };
+  return { close, options: { host: o.host, port: o.port, streamId: o.streamId, secret: o.secret } };
 }
 
 /** One WireBench JVM: `count` frames of `mib` MiB over one write connection; bytes and seconds it reports. */
@@ -173,9 +179,9 @@ function runWireBench(classpath: string, o: Record<string, string>, mib: number,
  */
 export async function wire(totalMiB: number): Promise<number> {
   const classpath = await wireBenchClasspath();
-  const { endpoint, options } = await discardingEndpoint();
+  const { close, options } = await discardingEndpoint();
   const { bytes, seconds } = await runWireBench(classpath, options, 16, totalMiB / 16);
-  await endpoint.close();
+  await close();
   return bytes / seconds;
 }
 
@@ -193,17 +199,14 @@ export interface ReadOnlyRun {
  */
 export async function endpointOnly(connections: number, totalBytes: number, frameMiB: number): Promise<ReadOnlyRun> {
   const classpath = await wireBenchClasspath();
-  const { endpoint, options } = await discardingEndpoint();
-  // The pool's allowance a forward stream brings: this discarding sink stands in for one.
-  const giveBackAllowance = payloadPool.allow(DEFAULT_MAX_BUFFERED_BYTES);
+  const { close, options } = await discardingEndpoint();
   const perConnection = Math.max(1, Math.round(totalBytes / connections / (frameMiB * 1024 * 1024)));
   const window = cpuWindow();
   const start = performance.now();
   const runs = await Promise.all(Array.from({ length: connections }, () => runWireBench(classpath, options, frameMiB, perConnection)));
   const seconds = (performance.now() - start) / 1000;
   const sample = await window.stop();
-  await endpoint.close();
-  giveBackAllowance();
+  await close();
   return { seconds, bytes: runs.reduce((n, r) => n + r.bytes, 0), sample };
 }
 
