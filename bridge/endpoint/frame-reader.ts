@@ -44,6 +44,9 @@ export class FrameReader {
   #error: Error | undefined; // the socket's
   #wake: (() => void) | undefined;
   #discarding = false;
+  // Whether this reader paused the socket. Resuming a flowing socket is not free (a tick and a
+  // read(0) each time), and a large payload arrives in many reads.
+  #paused = true;
 
   /** Reads `socket`'s 'data' chunks, copying them into place. */
   constructor(socket: Socket | typeof UNATTACHED, maxPayload: number, readAheadBytes = DEFAULT_READ_AHEAD) {
@@ -103,7 +106,7 @@ export class FrameReader {
     this.#queuedBytes = 0;
     this.#start = this.#end = 0;
     this.#filling = undefined;
-    this.#socket.resume();
+    this.#resume();
   }
 
   /** The next frame, or null when the peer closed cleanly between frames. */
@@ -112,7 +115,7 @@ export class FrameReader {
       const frame = this.#frames.shift();
       if (frame) {
         this.#queuedBytes -= frame.payload.byteLength;
-        if (this.#queuedBytes < this.#readAhead && !this.#failure) this.#socket.resume();
+        if (this.#queuedBytes < this.#readAhead && !this.#failure) this.#resume();
         return frame;
       }
       if (this.#failure) throw this.#failure;
@@ -127,7 +130,7 @@ export class FrameReader {
       }
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
-        this.#socket.resume();
+        this.#resume();
       });
     }
   }
@@ -173,8 +176,21 @@ export class FrameReader {
       this.#end += n;
       this.#parse();
     }
-    if (this.#queuedBytes >= this.#readAhead || this.#failure) this.#socket.pause();
-    this.#notify();
+    if (this.#queuedBytes >= this.#readAhead || this.#failure) this.#pause();
+    // Only a whole frame or a failure is news to next(); the reads in between are not.
+    if (this.#frames.length > 0 || this.#failure) this.#notify();
+  }
+
+  #pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    this.#socket.pause();
+  }
+
+  #resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#socket.resume();
   }
 
   /** The 'data' path: each chunk is copied into place, piece by piece. */
