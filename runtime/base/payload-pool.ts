@@ -187,9 +187,7 @@ export class PayloadPool {
     if (bytes <= 0) return;
     for (const [size, list] of this.#free) {
       while (bytes > 0 && list.length > 0) {
-        const slab = list.pop()!;
-        slab.pooled = false;
-        this.#pooledBytes -= size;
+        this.#drop(list.pop()!);
         this.#freeBytes -= size;
         bytes -= size;
       }
@@ -218,23 +216,21 @@ export class PayloadPool {
     this.#awaitingCollection = true;
     this.#unpooledSinceNudge = 0;
     this.#nudges++;
-    void new ArrayBuffer(NUDGE_BYTES);
+    askForCollection();
+  }
+
+  /** The slab leaves the pool: it is never handed out again, and is freed once unreferenced. */
+  #drop(slab: Slab): void {
+    slab.pooled = false;
+    this.#pooledBytes -= slab.size;
   }
 
   #returned(slab: Slab): void {
     this.#awaitingCollection = false;
-    if (slab.lent) {
-      slab.pooled = false;
-      this.#pooledBytes -= slab.size;
-      return;
-    }
     if (!slab.pooled) return;
-    if (this.#pooledBytes > this.#cap()) {
-      // A stream's allowance went back while this slab was in use: the pool shrinks to its cap.
-      slab.pooled = false;
-      this.#pooledBytes -= slab.size;
-      return;
-    }
+    // Lent to another thread, or a stream's allowance went back while it was in use (the pool
+    // shrinks to its cap): it is not reused.
+    if (slab.lent || this.#pooledBytes > this.#cap()) return this.#drop(slab);
     let list = this.#free.get(slab.size);
     if (!list) this.#free.set(slab.size, (list = []));
     list.push(slab);
@@ -252,8 +248,16 @@ export function receivedSharedMemory(bytes: number): boolean {
   sharedSinceNudge += bytes;
   if (sharedSinceNudge < NUDGE_BYTES) return false;
   sharedSinceNudge = 0;
-  void new ArrayBuffer(NUDGE_BYTES);
+  askForCollection();
   return true;
+}
+
+/**
+ * The one way JavaScript can ask V8 for a full collection: a large ArrayBuffer, never touched
+ * (no RSS) and dropped at once, whose bytes V8 counts as external memory.
+ */
+function askForCollection(): void {
+  void new ArrayBuffer(NUDGE_BYTES);
 }
 
 /** The process's pool for wire payloads: one, like Node's own Buffer pool. */
