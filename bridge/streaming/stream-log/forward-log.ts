@@ -87,6 +87,8 @@ export class ForwardLog {
   /** Opens (or creates) the log in `options.dir`, recovering it after a crash. */
   static open(options: ValidLogOptions, streamId: string, name = 'options.log'): Promise<ForwardLog> {
     return openLogDir(options, streamId, name, {
+      kind: 'forward',
+      carries: 'Spark-to-Node',
       create: emptyManifest,
       check: checkManifest,
       async load(dir, manifest, unlock) {
@@ -242,14 +244,8 @@ function emptyManifest(streamId: string): ForwardManifest {
   return { version: 1, kind: 'forward', streamId, lastEpoch: -1, ackedEpoch: -1, epochs: [] };
 }
 
-function checkManifest(found: unknown, dir: string, name: string): ForwardManifest {
-  const m = found as Partial<ForwardManifest> | null;
-  if (!m || typeof m !== 'object' || m.version !== 1) {
-    throw new InvalidArgumentError(`${name}.dir: ${dir} holds a manifest this version of drls does not read`);
-  }
-  if (m.kind !== 'forward') {
-    throw new InvalidArgumentError(`${name}.dir: ${dir} is the log of a ${String(m.kind)} stream, not of a Spark-to-Node one`);
-  }
+function checkManifest(found: Record<string, unknown>, dir: string, name: string): ForwardManifest {
+  const m = found as Partial<ForwardManifest>;
   if (typeof m.lastEpoch !== 'number' || typeof m.ackedEpoch !== 'number' || !Array.isArray(m.epochs)) {
     throw new InvalidArgumentError(`${name}.dir: ${dir} holds a malformed manifest`);
   }

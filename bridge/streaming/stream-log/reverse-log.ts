@@ -71,6 +71,8 @@ export class ReverseLog {
 
   static open(options: ValidLogOptions, streamId: string, name = 'options.log'): Promise<ReverseLog> {
     return openLogDir(options, streamId, name, {
+      kind: 'reverse',
+      carries: 'Node-to-Spark',
       create: emptyManifest,
       check: checkManifest,
       async load(dir, manifest, unlock) {
@@ -262,14 +264,8 @@ function emptyManifest(streamId: string): ReverseManifest {
   return { version: 1, kind: 'reverse', streamId, incarnation: randomUUID(), ackedPosition: -1 };
 }
 
-function checkManifest(found: unknown, dir: string, name: string): ReverseManifest {
-  const m = found as Partial<ReverseManifest> | null;
-  if (!m || typeof m !== 'object' || m.version !== 1) {
-    throw new InvalidArgumentError(`${name}.dir: ${dir} holds a manifest this version of drls does not read`);
-  }
-  if (m.kind !== 'reverse') {
-    throw new InvalidArgumentError(`${name}.dir: ${dir} is the log of a ${String(m.kind)} stream, not of a Node-to-Spark one`);
-  }
+function checkManifest(found: Record<string, unknown>, dir: string, name: string): ReverseManifest {
+  const m = found as Partial<ReverseManifest>;
   if (typeof m.ackedPosition !== 'number' || typeof m.incarnation !== 'string') throw new InvalidArgumentError(`${name}.dir: ${dir} holds a malformed manifest`);
   return m as ReverseManifest;
 }
