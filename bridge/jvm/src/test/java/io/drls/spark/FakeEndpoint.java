@@ -118,19 +118,9 @@ final class FakeEndpoint implements AutoCloseable {
       DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
       OutputStream out = socket.getOutputStream();
       while (true) {
-        byte[] header = new byte[5];
-        try {
-          in.readFully(header);
-        } catch (EOFException e) {
-          return; // the connector closed the connection
-        }
-        int length = ByteBuffer.wrap(header, 1, 4).getInt();
-        if (length < 0 || length > FrameType.MAX_PAYLOAD) {
-          throw new IllegalStateException("frame length " + Integer.toUnsignedString(length) + " out of range");
-        }
-        byte[] payload = new byte[length];
-        in.readFully(payload);
-        Received r = new Received(connection, header, payload);
+        byte[][] frame = readFrame(in);
+        if (frame == null) return; // the connector closed the connection
+        Received r = new Received(connection, frame[0], frame[1]);
         received.add(r);
         byte[] reply = responder.reply(r);
         if (reply != null && reply.length > 0) {
@@ -144,6 +134,23 @@ final class FakeEndpoint implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       failures.add(e);
     }
+  }
+
+  /** The next frame as its 5-byte header and its payload; null when the peer closed between frames. */
+  static byte[][] readFrame(DataInputStream in) throws IOException {
+    byte[] header = new byte[5];
+    try {
+      in.readFully(header);
+    } catch (EOFException e) {
+      return null;
+    }
+    int length = ByteBuffer.wrap(header, 1, 4).getInt();
+    if (length < 0 || length > FrameType.MAX_PAYLOAD) {
+      throw new IllegalStateException("frame length " + Integer.toUnsignedString(length) + " out of range");
+    }
+    byte[] payload = new byte[length];
+    in.readFully(payload);
+    return new byte[][] {header, payload};
   }
 
   /** Concatenates whole frames into one reply. */

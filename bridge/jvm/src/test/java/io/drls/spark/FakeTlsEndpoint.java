@@ -2,7 +2,6 @@ package io.drls.spark;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -95,17 +94,10 @@ final class FakeTlsEndpoint implements AutoCloseable {
       DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
       OutputStream out = socket.getOutputStream();
       while (true) {
-        byte type;
-        int length;
-        try {
-          type = in.readByte();
-          length = in.readInt();
-        } catch (EOFException e) {
-          return;
-        }
-        byte[] payload = new byte[length];
-        in.readFully(payload);
-        received.add(new Received(type, payload));
+        byte[][] frame = FakeEndpoint.readFrame(in);
+        if (frame == null) return;
+        byte type = frame[0][0];
+        received.add(new Received(type, frame[1]));
         if (type == FrameType.HELLO) {
           byte[] ok = "{\"source\":false,\"sink\":true}".getBytes(StandardCharsets.UTF_8);
           out.write(ByteBuffer.allocate(5 + ok.length).put(FrameType.OK).putInt(ok.length).put(ok).array());
