@@ -5,12 +5,13 @@
  * (the compiled probe, as a service runs); a moved 16 MiB hand-off within 2x a 16 KiB one.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tableFromArrays, type RecordBatch } from 'apache-arrow';
 import { Piscina } from 'piscina';
 import { ActorRuntime, type Behavior, type Reply } from '../runtime/index.js';
-import { StreamCoordinator } from '../actors/index.js';
+import { DEFAULT_MAX_BUFFERED_BYTES, StreamCoordinator } from '../actors/index.js';
 import { packBatches, type TransferMode } from '../workers/arrow-transfer.js';
 import { payloadPool } from '../runtime/base/index.js';
 import { cpuWindow, KiB, MiB, percentile, printTable, reportTarget, type CpuWindow } from './support.js';
@@ -113,6 +114,8 @@ async function handoff(batchBytes: number, mode: TransferMode, count: number, se
   });
   const fresh = setUp === 'fresh' ? Array.from({ length: count + 2 }, () => new Uint8Array(batchBytes).fill(7)) : [];
   const wire = (): Uint8Array => payloadPool.take(batchBytes).fill(7);
+  // The pool's allowance a forward stream brings (its maxBufferedBytes): wire payloads come with one.
+  const giveBackAllowance = setUp === 'wire' ? payloadPool.allow(DEFAULT_MAX_BUFFERED_BYTES) : () => undefined;
   let reused = new Uint8Array(recycle ? batchBytes : 0).fill(7);
   const oneWay: number[] = [];
   const transit: number[] = [];
@@ -141,6 +144,7 @@ async function handoff(batchBytes: number, mode: TransferMode, count: number, se
   }
   const mainGc = (await window!.stop()).gc;
   await pool.destroy();
+  giveBackAllowance();
   const p = (xs: number[], q: number): number => percentile([...xs].sort((a, b) => a - b), q);
   return {
     p50: p(oneWay, 50),
@@ -152,6 +156,31 @@ async function handoff(batchBytes: number, mode: TransferMode, count: number, se
     workerMinorGcs: (gcsAtEnd.minorGcs - gcsAtStart.minorGcs) / count,
     mainGcs: (mainGc.major + mainGc.minor) / count,
   };
+}
+
+/**
+ * Node's own floor for the fresh set-up: a new ArrayBuffer of `bytes` moved with a plain
+ * worker_threads postMessage to a thread that only takes it (no piscina, no Arrow). One-way p50, ms.
+ */
+async function rawPostMessage(bytes: number, count: number): Promise<number> {
+  const worker = new Worker(
+    "const { parentPort } = require('node:worker_threads');" +
+      'parentPort.on("message", (m) => parentPort.postMessage(performance.timeOrigin + performance.now() + 0 * new Uint8Array(m)[0]));',
+    { eval: true },
+  );
+  const fresh = Array.from({ length: count + 2 }, () => new Uint8Array(bytes).fill(7).buffer as ArrayBuffer | undefined);
+  const oneWay: number[] = [];
+  for (let i = 0; i < count + 2; i++) {
+    const b = fresh[i]!;
+    fresh[i] = undefined; // dropped here as the worker drops it
+    const answered = new Promise<number>((r) => worker.once('message', r));
+    const sentAt = performance.timeOrigin + performance.now();
+    worker.postMessage(b, [b]);
+    const at = await answered;
+    if (i >= 2) oneWay.push(at - sentAt);
+  }
+  await worker.terminate();
+  return percentile(oneWay.sort((a, b) => a - b), 50);
 }
 
 async function actorMessaging(extraActors: number, messages: number): Promise<number> {
@@ -225,7 +254,7 @@ export async function run(): Promise<void> {
   printTable('Publish-to-pull latency, 1 KiB batches', ['p50 ms', 'p99 ms'], [[lat.p50, lat.p99]]);
 
   const hand: (string | number)[][] = [];
-  const movedP50 = new Map<string, { fresh: number; recycled: number; wire: number }>();
+  const movedP50 = new Map<string, { fresh: number; recycled: number; wire: number; raw: number }>();
   const why: (string | number)[][] = [];
   for (const [bytes, label, count, recycledCount] of [
     [16 * KiB, '16 KiB', 2000, 2000],
@@ -235,13 +264,14 @@ export async function run(): Promise<void> {
     const copied = await handoff(bytes, 'copy', count, 'fresh');
     const recycled = await handoff(bytes, 'move', recycledCount, 'recycled');
     const wire = await handoff(bytes, 'move', recycledCount, 'wire');
-    movedP50.set(label, { fresh: moved.p50, recycled: recycled.p50, wire: wire.p50 });
+    const raw = await rawPostMessage(bytes, count);
+    movedP50.set(label, { fresh: moved.p50, recycled: recycled.p50, wire: wire.p50, raw });
     for (const [setUp, h] of [['fresh', moved], ['recycled', recycled], ['wire payloads', wire]] as const) {
       why.push([label, setUp, h.p50, h.p90, h.transitP50, h.rebuildP50, (h.workerMajorGcs + h.workerMinorGcs).toFixed(2), h.mainGcs.toFixed(2)]);
     }
-    hand.push([label, moved.p50, copied.p50, copied.p50 / moved.p50, recycled.p50, wire.p50, moved.roundTrip, copied.roundTrip]);
+    hand.push([label, moved.p50, copied.p50, copied.p50 / moved.p50, recycled.p50, wire.p50, raw, moved.roundTrip, copied.roundTrip]);
   }
-  printTable('Hand-off to a worker thread (ms per batch; one-way p50 unless said)', ['batch', 'moved', 'copied', 'copied/moved', 'moved, buffers recycled', 'moved, wire payloads', 'moved round trip', 'copied round trip'], hand);
+  printTable('Hand-off to a worker thread (ms per batch; one-way p50 unless said)', ['batch', 'moved', 'copied', 'copied/moved', 'moved, buffers recycled', 'moved, wire payloads', "Node's postMessage alone, fresh", 'moved round trip', 'copied round trip'], hand);
   printTable(
     'Moved hand-off, where the time goes (ms; transit: packing here until the task starts on the worker; rebuild: the worker making the batch)',
     ['batch', 'set-up', 'one-way p50', 'p90', 'transit p50', 'rebuild p50', 'GCs per batch, worker', 'GCs per batch, sender'],
@@ -251,7 +281,8 @@ export async function run(): Promise<void> {
   const big = movedP50.get('16 MiB')!;
   console.log(
     `moved hand-off, 16 MiB / 16 KiB (target <= 2x): ${(big.fresh / small.fresh).toFixed(2)}x with fresh batches, ` +
-      `${(big.recycled / small.recycled).toFixed(2)}x with buffers recycled, ${(big.wire / small.wire).toFixed(2)}x with wire payloads`,
+      `${(big.recycled / small.recycled).toFixed(2)}x with buffers recycled, ${(big.wire / small.wire).toFixed(2)}x with wire payloads; ` +
+      `Node's own postMessage of a fresh buffer, without drls: ${(big.raw / small.raw).toFixed(2)}x`,
   );
   // A batch the app made: every batch fresh, dropped by the worker.
   reportTarget({ name: 'handoff-moved-16MiB-vs-16KiB', measured: big.fresh / small.fresh, goal: 2, kind: 'max', unit: 'x' });
