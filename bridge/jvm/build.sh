@@ -52,7 +52,7 @@ maven_args() {
     local artifact property v
     for pair in scala-library:scala.version arrow-vector:arrow.version jackson-databind:jackson.databind.version \
       jackson-core:jackson.core.version jackson-annotations:jackson.annotations.version slf4j-api:slf4j.version \
-      kryo-shaded:kryo.version; do
+      kryo-shaded:kryo.version hadoop-client-api:hadoop.version; do
       artifact=${pair%%:*} property=${pair#*:}
       v=$(jar_version "$jars" "$artifact") || die "$jars holds no $artifact jar"
       echo "-D$property=$v"

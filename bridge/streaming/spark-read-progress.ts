@@ -28,7 +28,9 @@ async function readThrough(query: StreamingQuery, streamId: string): Promise<num
  * progress says the same thing, and is asked for a few times a second. The readers are the
  * query started with the stream (if any) and the session's running queries that read it (a
  * query the user restarted on its checkpoint among them). Once none is running, nothing
- * more will be read: that is answered at once, done or StreamUnreadError.
+ * more will be read: that is answered at once, done or StreamUnreadError. A query of the user's
+ * that ended (AvailableNow) or was stopped needs no progress here: the connector acknowledged
+ * the batches its checkpoint committed when Spark stopped the source.
  */
 export async function waitForSparkRead(
   spark: SparkSession,
@@ -55,9 +57,14 @@ export async function waitForSparkRead(
       if (active.includes(q)) running++;
     }
     if (running === 0) {
+      // A query that ended acknowledged, as Spark stopped its source, what its checkpoint says it
+      // read, and only then left the active list: the stats read before that list may predate it.
+      const now = await coordinator.getStats();
+      if (now.error) throw new StreamFailedError(streamId, now.error);
+      if (now.bufferSize === 0) return;
       const failure = ownQuery ? await ownQuery.exception().catch(() => null) : null;
       const why = ownQuery ? `Spark query ${ownQuery.id} ${failure ? `failed: ${failure.message}` : 'was stopped'}` : 'no running Spark query of this session reads it';
-      throw new StreamUnreadError(streamId, through >= 0 ? latest - through : stats.bufferSize, why);
+      throw new StreamUnreadError(streamId, through >= 0 ? latest - through : now.bufferSize, why);
     }
     if (Date.now() >= deadline) throw new TimeoutError(`Spark reading stream "${streamId}"`, timeoutMs);
     // A referenced timer: the caller awaits this stop. Unreferenced, with nothing else pending,

@@ -30,8 +30,9 @@ final class DrlsScan implements ScanBuilder, Scan {
     return "drls stream \"" + options.streamId() + "\"";
   }
 
+  /** {@code checkpointLocation} is this source's folder in the query's checkpoint, {@code <root>/sources/<id>}. */
   @Override
   public MicroBatchStream toMicroBatchStream(String checkpointLocation) {
-    return new DrlsMicroBatchStream(schema, options);
+    return new DrlsMicroBatchStream(schema, options, checkpointLocation);
   }
 }
