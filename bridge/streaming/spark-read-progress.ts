@@ -4,7 +4,7 @@ import type { StreamCoordinator } from '../../actors/stream-coordinator.js';
 import type { SparkSession, StreamingQuery } from '../connect/index.js';
 import { offsetBatchId, sourceDescription } from './source-offsets.js';
 
-const POLL_MS = 250;
+const POLL_MS = 50;
 
 /**
  * What a query's progress says of stream `streamId`: the batch id it has read through (-1 if
@@ -25,7 +25,7 @@ async function readThrough(query: StreamingQuery, streamId: string): Promise<num
  * Wait until Spark has processed every batch of a completed reverse stream. Spark tells a
  * source that a batch is committed only when it starts the next one, so the last batch is
  * never acknowledged while no new data comes; a finished micro-batch in the query's
- * progress says the same thing, and is asked for a few times a second. The readers are the
+ * progress says the same thing, and is asked for every 50 ms. The readers are the
  * query started with the stream (if any) and the session's running queries that read it (a
  * query the user restarted on its checkpoint among them). Once none is running, nothing
  * more will be read: that is answered at once, done or StreamUnreadError. A query of the user's
