@@ -21,17 +21,20 @@ import { InvalidArgumentError } from './errors.js';
  * it allocates a large ArrayBuffer and drops it at once. The buffer's pages are never touched
  * (no RSS), but V8 counts its bytes as external memory and starts a collection within
  * milliseconds, which returns every slab nobody refers to any more. Until then payloads get
- * ordinary memory. The pool's size sets how many bytes flow between full collections. It may
- * hold 16 MiB plus what the running streams may buffer (their `maxBufferedBytes`, see
- * {@link PayloadPool.allow}), so that memory stays within what a user budgeted; at most 128 MiB
- * by default, `DRLS_PAYLOAD_POOL_MIB` to change that ceiling (0 turns pooling off).
+ * memory of their own, freed when unreferenced. The pool's size sets how many bytes flow
+ * between full collections: a stream's staged epoch and the one its consumer is reading should
+ * fit. It may hold 16 MiB plus what the running streams may buffer (their `maxBufferedBytes`,
+ * see {@link PayloadPool.allow}), so that memory stays within what a user budgeted; at most
+ * 256 MiB by default (at 128 MiB, 93 MB epochs missed the pool a third of the time and cost
+ * 0.2-0.5 s more Node CPU per GB), `DRLS_PAYLOAD_POOL_MIB` to change that ceiling (0 turns
+ * pooling off).
  */
 
 const SMALL_MAX = 64 * 1024; // payloads up to this size are cut from a shared slab
 const CARVE_SLAB = 1024 * 1024;
 const ALIGN = 8; // Arrow reads its buffers zero-copy only when they are 8-byte aligned
 const GRANULE = 64 * 1024;
-const DEFAULT_MAX_POOLED_BYTES = 128 * 1024 * 1024;
+const DEFAULT_MAX_POOLED_BYTES = 256 * 1024 * 1024;
 const BASE_POOLED_BYTES = 16 * 1024 * 1024; // what the pool may hold with no stream's allowance
 const NUDGE_BYTES = 64 * 1024 * 1024; // what V8 answers with a collection (its external-memory step)
 
@@ -166,12 +169,26 @@ export class PayloadPool {
 
   /** A free slab of `size`, or a new one while the pool has room; undefined when spent. */
   #slab(size: number): Slab | undefined {
-    const free = this.#free.get(size)?.pop();
-    if (free) {
-      this.#freeBytes -= size;
-      this.#reused++;
-      return free;
+    return this.#freeSlab(size) ?? this.#newSlab(size);
+  }
+
+  /**
+   * A free slab of `size`, else of the smallest larger class up to half as large again: one
+   * stream's payload sizes straddle a class boundary, and a slab of the class next door beats
+   * dropping it and allocating another.
+   */
+  #freeSlab(size: number): Slab | undefined {
+    let best: number | undefined;
+    for (const [s, list] of this.#free) {
+      if (list.length > 0 && s >= size && s <= size * 1.5 && (best === undefined || s < best)) best = s;
     }
+    if (best === undefined) return undefined;
+    this.#freeBytes -= best;
+    this.#reused++;
+    return this.#free.get(best)!.pop();
+  }
+
+  #newSlab(size: number): Slab | undefined {
     const cap = this.#cap();
     if (this.#pooledBytes + size > cap) this.#evictFree(this.#pooledBytes + size - cap);
     if (this.#pooledBytes + size > cap) return undefined;
@@ -196,10 +213,17 @@ export class PayloadPool {
     }
   }
 
-  /** Ordinary memory of its own, at offset 0; not zero-filled, since the caller fills it. */
+  /**
+   * Memory of its own, at offset 0, for a payload the spent pool cannot hold; freed once
+   * unreferenced, never pooled. A large one is shared memory too, which V8 does not count:
+   * counted, the third of a busy stream's payloads that came here made V8 start collections of
+   * its own besides the pool's, which already asks for one per 64 MiB given out here. A small
+   * one (or any, with pooling off) is ordinary memory, not zero-filled, as the caller fills it.
+   */
   #unpooledPayload(length: number): Uint8Array {
     this.#unpooled++;
     this.#nudge(length);
+    if (length > SMALL_MAX && this.#maxPooledBytes > 0) return new Uint8Array(new SharedArrayBuffer(length));
     const b = Buffer.allocUnsafeSlow(length);
     return new Uint8Array(b.buffer, b.byteOffset, length);
   }

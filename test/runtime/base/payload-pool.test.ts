@@ -78,12 +78,37 @@ test('a spent pool has V8 collect, with no gc() called, and gets dropped memory 
   assert.ok(s.nudges > 0 && s.nudges < taken / 4, `the pool asked for a collection now and then (${JSON.stringify(s)}, ${taken} taken)`);
 });
 
-test('a consumer keeping everything costs a collection per 64 MiB of ordinary memory, not one per payload', () => {
+test('a consumer keeping everything costs a collection per 64 MiB given out past the pool, not one per payload', () => {
   const pool = new PayloadPool(1 * MiB);
   const kept = Array.from({ length: 200 }, () => pool.take(1 * MiB)); // 200 MiB, all kept
   assert.is(kept.length, 200);
   const s = pool.stats();
   assert.ok(s.nudges >= 1 && s.nudges <= 4, `nudges: ${s.nudges}`);
+});
+
+test('a spent pool gives a large payload shared memory of its own (never pooled), a small one ordinary memory', () => {
+  const pool = new PayloadPool(1 * MiB);
+  const kept = pool.take(1 * MiB);
+  const large = pool.take(200 * KiB);
+  assert.ok(large.buffer instanceof SharedArrayBuffer, 'not memory V8 counts toward a collection');
+  assert.not.ok(pool.owns(large.buffer), 'never handed out again');
+  assert.equal([large.byteOffset, large.byteLength], [0, 200 * KiB]);
+  const small = pool.take(100);
+  assert.not.ok(small.buffer instanceof SharedArrayBuffer);
+  assert.is(pool.stats().unpooled, 2);
+  assert.is(kept.byteLength, 1 * MiB);
+});
+
+test('a free slab up to half as large again serves a payload before a new slab is made', async () => {
+  const pool = new PayloadPool(8 * MiB);
+  let dropped: Uint8Array | undefined = pool.take(1.9 * MiB); // a 2 MiB slab
+  dropped = undefined;
+  assert.is(dropped, undefined);
+  await collectedInto(pool, (s) => s.freeBytes === 2 * MiB);
+  pool.take(1.7 * MiB); // a 1.75 MiB class: the 2 MiB slab serves it
+  assert.equal([pool.stats().reused, pool.stats().created], [1, 1]);
+  pool.take(1 * MiB); // none free within 1.5x: a slab of its own
+  assert.equal([pool.stats().reused, pool.stats().created], [1, 2]);
 });
 
 test('the pool holds 16 MiB, more while streams allow it, up to its ceiling', () => {
