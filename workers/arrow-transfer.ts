@@ -94,7 +94,8 @@ export function packBatches(batches: readonly RecordBatch[], mode: TransferMode)
     const pooled = shared && payloadPool.owns(ab);
     if (pooled && (mode === 'copy' || used < ab.byteLength * POOLED_SHARE)) continue;
     if (pooled) payloadPool.forget(ab);
-    if (shared || (mode === 'move' && used >= ab.byteLength * OWNED_SHARE)) {
+    // 'copy' copies shared memory too: a worker writing into its batch must not change anyone else's.
+    if (mode === 'move' && (shared || used >= ab.byteLength * OWNED_SHARE)) {
       index.set(ab, buffers.length);
       buffers.push(ab);
       if (!shared) transferList.push(ab as ArrayBuffer);

@@ -55,7 +55,7 @@ export interface PayloadPoolStats {
   readonly reused: number;
   /** Slabs allocated. */
   readonly created: number;
-  /** Payloads given ordinary memory because the pool was spent. */
+  /** Payloads given memory of their own because the pool was spent. */
   readonly unpooled: number;
   /** Times the pool asked V8 for a collection. */
   readonly nudges: number;

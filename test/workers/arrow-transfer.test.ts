@@ -41,6 +41,18 @@ test('copying a batch in pooled memory copies its bytes: nothing pooled leaves t
   assert.equal([...unpackBatches(packet)[0]!.getChild('x')!].slice(0, 2), [4, 5]);
 });
 
+test('a batch in shared memory that is not the pool’s (a spent pool’s spill-over): move shares it, copy copies it', () => {
+  const ipc = tableToIPC(tableFromArrays({ x: Int32Array.from({ length: 30_000 }, (_, i) => i) }), 'stream');
+  const own = new Uint8Array(new SharedArrayBuffer(ipc.byteLength));
+  own.set(ipc);
+  const batch = tableFromIPC(own).batches[0]!;
+  assert.not.ok(payloadPool.owns(own.buffer));
+  assert.ok(packBatches([batch], 'move').packet.buffers.includes(own.buffer), 'moved: shared, nothing copied');
+  const { packet } = packBatches([batch], 'copy');
+  assert.ok(packet.buffers.every((b) => !(b instanceof SharedArrayBuffer)), 'copied: a worker writing into it changes nobody else’s batch');
+  assert.equal([...unpackBatches(packet)[0]!.getChild('x')!].slice(0, 3), [0, 1, 2]);
+});
+
 test('shared memory that is not the pool’s is shared as before', () => {
   const own = new PayloadPool(0); // pooling off: ordinary memory
   assert.not.ok(own.take(200_000).buffer instanceof SharedArrayBuffer);
