@@ -179,6 +179,8 @@ final class DrlsMicroBatchStream implements MicroBatchStream, SupportsTriggerAva
       Thread.currentThread().interrupt();
     }
     if (ack.isAlive()) {
+      // Closed from here, a read blocked on a Node that never answers fails, and the client opens no other.
+      client.close();
       LOG.warn("drls stream {}: gave up after {} ms acknowledging the last batch of the query's checkpoint {}",
           options.streamId(), options.connectTimeoutMs(), checkpointLocation);
     }

@@ -20,6 +20,8 @@ import org.apache.spark.sql.util.ArrowUtils;
 final class SourceClient implements Closeable {
   private final DrlsOptions options;
   private WireConnection connection;
+  // Set by close(), possibly from another thread: a call under way fails instead of reconnecting.
+  private volatile boolean closed;
 
   SourceClient(DrlsOptions options) {
     this.options = options;
@@ -94,6 +96,7 @@ final class SourceClient implements Closeable {
   }
 
   private WireConnection connection() throws IOException {
+    if (closed) throw new IOException("the client was closed");
     if (connection == null) connection = WireConnection.open(options, "source", Map.of());
     return connection;
   }
@@ -110,6 +113,7 @@ final class SourceClient implements Closeable {
 
   @Override
   public void close() {
+    closed = true;
     dropConnection();
   }
 }

@@ -8,9 +8,12 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +63,7 @@ final class FakeEndpoint implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+  private final Set<Integer> closedByConnector = ConcurrentHashMap.newKeySet();
 
   FakeEndpoint(Responder responder) throws IOException {
     this.responder = responder;
@@ -86,6 +90,15 @@ final class FakeEndpoint implements AutoCloseable {
     if (r == null) throw new AssertionError("the connector sent no further frame within 10 s");
     if (!failures.isEmpty()) throw new AssertionError("the fake endpoint failed", failures.get(0));
     return r;
+  }
+
+  /** Waits up to 10 s for the connector to close its {@code connection}-th connection (0 the first). */
+  void awaitClosedByConnector(int connection) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!closedByConnector.contains(connection)) {
+      if (System.nanoTime() > deadline) throw new AssertionError("the connector kept connection " + connection + " open for 10 s");
+      Thread.sleep(10);
+    }
   }
 
   /** Frames received so far and not yet taken. */
@@ -119,7 +132,10 @@ final class FakeEndpoint implements AutoCloseable {
       OutputStream out = socket.getOutputStream();
       while (true) {
         byte[][] frame = readFrame(in);
-        if (frame == null) return; // the connector closed the connection
+        if (frame == null) { // the connector closed the connection
+          closedByConnector.add(connection);
+          return;
+        }
         Received r = new Received(connection, frame[0], frame[1]);
         received.add(r);
         byte[] reply = responder.reply(r);
@@ -128,9 +144,12 @@ final class FakeEndpoint implements AutoCloseable {
           out.flush();
         }
       }
+    } catch (SocketTimeoutException e) {
+      // The connector sent nothing for 15 s: not a close of its own.
     } catch (IOException e) {
       // The connector closed or reset the connection: the end of this conversation. What it
       // sent before is what the tests check.
+      closedByConnector.add(connection);
     } catch (RuntimeException | Error e) {
       failures.add(e);
     }

@@ -96,6 +96,8 @@ class SourceStopTest {
       stream.stop();
       long ms = (System.nanoTime() - start) / 1_000_000;
       assertTrue(ms < 5_000, "stop() took " + ms + " ms");
+      // Nor does the acknowledgement linger: its connection, blocked on Node's answer, is closed.
+      node.awaitClosedByConnector(0);
     }
   }
 }
