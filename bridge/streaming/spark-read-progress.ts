@@ -4,7 +4,9 @@ import type { StreamCoordinator } from '../../actors/stream-coordinator.js';
 import type { SparkSession, StreamingQuery } from '../connect/index.js';
 import { offsetBatchId, sourceDescription } from './source-offsets.js';
 
-const POLL_MS = 50;
+// Polls start quick (a stop usually waits on one last micro-batch) and slow down to 4 a second.
+const FIRST_POLL_MS = 50;
+const MAX_POLL_MS = 250;
 
 /**
  * What a query's progress says of stream `streamId`: the batch id it has read through (-1 if
@@ -25,7 +27,7 @@ async function readThrough(query: StreamingQuery, streamId: string): Promise<num
  * Wait until Spark has processed every batch of a completed reverse stream. Spark tells a
  * source that a batch is committed only when it starts the next one, so the last batch is
  * never acknowledged while no new data comes; a finished micro-batch in the query's
- * progress says the same thing, and is asked for every 50 ms. The readers are the
+ * progress says the same thing, and is asked for every 50-250 ms. The readers are the
  * query started with the stream (if any) and the session's running queries that read it (a
  * query the user restarted on its checkpoint among them). Once none is running, nothing
  * more will be read: that is answered at once, done or StreamUnreadError. A query of the user's
@@ -41,6 +43,7 @@ export async function waitForSparkRead(
   const deadline = Date.now() + timeoutMs;
   const latest = await coordinator.latestBatchId();
   const streamId = coordinator.streamId;
+  let pollMs = FIRST_POLL_MS;
   for (;;) {
     const stats = await coordinator.getStats();
     if (stats.error) throw new StreamFailedError(streamId, stats.error);
@@ -69,6 +72,7 @@ export async function waitForSparkRead(
     if (Date.now() >= deadline) throw new TimeoutError(`Spark reading stream "${streamId}"`, timeoutMs);
     // A referenced timer: the caller awaits this stop. Unreferenced, with nothing else pending,
     // Node would exit in the middle of it (seen when Spark never read the stream).
-    await delay(POLL_MS);
+    await delay(pollMs);
+    pollMs = Math.min(MAX_POLL_MS, pollMs * 2);
   }
 }
