@@ -27,7 +27,8 @@ final class DrlsColumnarReader implements PartitionReader<ColumnarBatch> {
   private final StructType schema;
   private final DrlsOptions options;
   private final long last;
-  private long batchId; // the batch being fetched
+  private long batchId; // the batch being read
+  private long requested; // the newest batch asked for: one ahead of batchId while the range lasts
   private final BufferAllocator allocator;
   private WireConnection connection;
   private TaskInterruptWatch watch;
@@ -39,6 +40,7 @@ final class DrlsColumnarReader implements PartitionReader<ColumnarBatch> {
     this.schema = schema;
     this.options = options;
     this.batchId = first;
+    this.requested = first - 1;
     this.last = last;
     this.allocator = ArrowUtils.rootAllocator().newChildAllocator("drls-reader-" + first, 0, Long.MAX_VALUE);
   }
@@ -60,7 +62,7 @@ final class DrlsColumnarReader implements PartitionReader<ColumnarBatch> {
           return false;
         }
         batchId++;
-        fetch();
+        fetchAhead();
         continue;
       }
       if (f.type() != FrameType.DATA) {
@@ -86,11 +88,20 @@ final class DrlsColumnarReader implements PartitionReader<ColumnarBatch> {
   private void open() throws IOException {
     connection = WireConnection.open(options, "source", Map.of());
     watch = TaskInterruptWatch.watch(connection);
-    fetch();
+    fetchAhead();
   }
 
-  private void fetch() throws IOException {
-    connection.sendJson(FrameType.REQUEST, Map.of("op", "fetch", "batchId", batchId));
+  /**
+   * Asks for the batch being read and the one after it, if not asked yet: Node answers in order,
+   * so it sends the next batch while Spark reads this one, instead of waiting for a round trip.
+   */
+  private void fetchAhead() throws IOException {
+    long upTo = Math.min(batchId + 1, last);
+    if (requested >= upTo) return;
+    while (requested < upTo) {
+      requested++;
+      connection.sendJson(FrameType.REQUEST, Map.of("op", "fetch", "batchId", requested));
+    }
     connection.flush();
   }
 

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -240,6 +243,34 @@ class WireConversationTest {
       assertFrame(WireVectors.frame("HELLO", "role", "source"), node.next());
       assertEquals(5, node.next().json().path("batchId").asLong());
       assertEquals(6, node.next().json().path("batchId").asLong());
+    }
+  }
+
+  /** Batch 6 is asked for before batch 5 is answered: Node sends it while Spark reads batch 5. */
+  @Test
+  void readerKeepsOneFetchAhead() throws Exception {
+    byte[] helloOk = WireVectors.frame("OK", "{\"source\":false,\"sink\":true}").bytes();
+    byte[] both = FakeEndpoint.frames(FakeEndpoint.dataFrame(dataVector()),
+        frameOf(FrameType.OK, "{\"batchId\":5,\"batches\":1}"), FakeEndpoint.dataFrame(dataVector()),
+        frameOf(FrameType.OK, "{\"batchId\":6,\"batches\":1}"));
+    // Nothing for batch 5 until batch 6 is asked for too: only a reader that fetches ahead is answered.
+    try (FakeEndpoint node = new FakeEndpoint(r -> r.type() == FrameType.HELLO ? helloOk
+        : r.json().path("batchId").asLong() == 6 ? both : null)) {
+      AtomicInteger rows = new AtomicInteger();
+      Thread reading = new Thread(() -> {
+        try (DrlsColumnarReader reader = new DrlsColumnarReader(SCHEMA, node.options(false), 5, 6)) {
+          while (reader.next()) rows.addAndGet(reader.get().numRows());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }, "reader");
+      reading.setDaemon(true);
+      reading.start();
+      assertFrame(WireVectors.frame("HELLO", "role", "source"), node.next());
+      assertEquals(5, node.next().json().path("batchId").asLong());
+      assertEquals(6, node.next().json().path("batchId").asLong(), "batch 6 asked for with batch 5 unanswered");
+      reading.join(10_000);
+      assertEquals(6, rows.get(), "both batches' rows");
     }
   }
 
