@@ -7,8 +7,4 @@ import org.apache.spark.sql.connector.read.InputPartition;
  * connection by one task. A task per batch cost more in scheduling and connecting than small
  * batches take to read.
  */
-record DrlsInputPartition(long first, long last) implements InputPartition {
-  long count() {
-    return last - first + 1;
-  }
-}
+record DrlsInputPartition(long first, long last) implements InputPartition {}

@@ -120,10 +120,8 @@ final class DrlsMicroBatchStream implements MicroBatchStream, SupportsTriggerAva
 
   /** As many ranges as the cluster runs tasks at once (the stream's session's default parallelism). */
   private static int parallelism() {
-    scala.Option<org.apache.spark.sql.SparkSession> session = org.apache.spark.sql.SparkSession.getActiveSession();
-    if (session.isEmpty()) session = org.apache.spark.sql.SparkSession.getDefaultSession();
     // No session here (a unit test planning offsets): one range.
-    return session.isEmpty() ? 1 : session.get().sparkContext().defaultParallelism();
+    return Sessions.current().map(s -> s.sparkContext().defaultParallelism()).orElse(1);
   }
 
   @Override

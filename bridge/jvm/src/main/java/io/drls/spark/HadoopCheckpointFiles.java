@@ -28,10 +28,7 @@ final class HadoopCheckpointFiles implements CheckpointProgress.Files {
    * own, on the query's thread), else the default session's, else Hadoop's defaults.
    */
   static HadoopCheckpointFiles forSession() {
-    scala.Option<SparkSession> session = SparkSession.getActiveSession();
-    if (session.isEmpty()) session = SparkSession.getDefaultSession();
-    if (session.isEmpty()) return withDefaults();
-    return new HadoopCheckpointFiles(sessionHadoopConf(session.get()));
+    return Sessions.current().map(s -> new HadoopCheckpointFiles(sessionHadoopConf(s))).orElseGet(HadoopCheckpointFiles::withDefaults);
   }
 
   /** With Hadoop's defaults (no session, e.g. a unit test). */
