@@ -86,20 +86,20 @@ export function packBatches(batches: readonly RecordBatch[], mode: TransferMode)
   const transferList: ArrayBuffer[] = [];
   const index = new Map<ArrayBufferLike, number>();
   const copies = new Map<ArrayBufferView, BufferRef>();
-  for (const [ab, used] of owners) {
+  // 'copy' copies every buffer, shared memory too: a worker writing into its batch must not
+  // change anyone else's. 'move' moves a buffer the batch (nearly) fills, and shares shared memory.
+  for (const [ab, used] of mode === 'move' ? owners : []) {
     const shared = isShared(ab);
     // Wire payloads live in the payload pool's shared memory. Moving a large one shares its slab,
     // and the pool, which cannot see the worker's references, gives that memory up for good. A
     // small one shares its slab with other payloads: it is copied, and the slab stays pooled.
     const pooled = shared && payloadPool.owns(ab);
-    if (pooled && (mode === 'copy' || used < ab.byteLength * POOLED_SHARE)) continue;
+    // Other shared memory is shared as it is; anything else only when the batch fills enough of it.
+    if ((pooled || !shared) && used < ab.byteLength * (pooled ? POOLED_SHARE : OWNED_SHARE)) continue;
     if (pooled) payloadPool.forget(ab);
-    // 'copy' copies shared memory too: a worker writing into its batch must not change anyone else's.
-    if (mode === 'move' && (shared || used >= ab.byteLength * OWNED_SHARE)) {
-      index.set(ab, buffers.length);
-      buffers.push(ab);
-      if (!shared) transferList.push(ab as ArrayBuffer);
-    }
+    index.set(ab, buffers.length);
+    buffers.push(ab);
+    if (!shared) transferList.push(ab as ArrayBuffer);
   }
   const refOf = (v: ArrayBufferView | null | undefined): BufferRef | null => {
     if (!v) return null;
