@@ -3,6 +3,7 @@ import { encodeHeader, encodeJsonFrame, FrameType } from './frame.js';
 import { FrameReader } from './frame-reader.js';
 import { ProtocolError } from '../../runtime/base/index.js';
 import type { Frame } from './frame.js';
+import type { IpcParts } from './ipc-parts.js';
 
 /** One accepted socket: frames in (pulled, so reading stops while a handler waits), frames out. */
 export class Connection {
@@ -42,6 +43,17 @@ export class Connection {
   async sendData(ipc: Uint8Array): Promise<void> {
     this.socket.write(encodeHeader(FrameType.DATA, ipc.byteLength));
     await this.#write(ipc);
+  }
+
+  /** One DATA frame from its pieces, handed to the kernel in one writev rather than joined. */
+  async sendDataParts({ parts, byteLength }: IpcParts): Promise<void> {
+    if (this.socket.destroyed) return;
+    this.socket.cork();
+    this.socket.write(encodeHeader(FrameType.DATA, byteLength));
+    for (let i = 0; i < parts.length - 1; i++) this.socket.write(parts[i]!);
+    const written = this.#write(parts[parts.length - 1]!);
+    this.socket.uncork();
+    await written;
   }
 
   /** Resolves when the socket took the bytes without exceeding its buffer, or once it drained. */

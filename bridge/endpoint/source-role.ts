@@ -1,8 +1,9 @@
-import { RecordBatchStreamWriter, tableToIPC, Table, type RecordBatch } from 'apache-arrow';
+import { RecordBatchStreamWriter } from 'apache-arrow';
 import { FrameType } from './frame.js';
+import { ipcParts } from './ipc-parts.js';
 import { parseSourceRequest } from './messages.js';
 import type { Connection } from './connection.js';
-import type { SourcePayload, SourceTarget } from './targets.js';
+import type { SourceTarget } from './targets.js';
 
 /** `source`: Spark's reader asks for schema, latest, fetch and commit; answers go in order. */
 export async function serveSource(conn: Connection, source: SourceTarget): Promise<void> {
@@ -27,7 +28,7 @@ export async function serveSource(conn: Connection, source: SourceTarget): Promi
       }
       case 'fetch': {
         const payloads = await source.fetch(request.batchId);
-        for (const p of payloads) await conn.sendData(toIpc(p));
+        for (const p of payloads) await (p instanceof Uint8Array ? conn.sendData(p) : conn.sendDataParts(ipcParts(p)));
         await conn.sendJson(FrameType.OK, { batchId: request.batchId, batches: payloads.length });
         break;
       }
@@ -37,10 +38,4 @@ export async function serveSource(conn: Connection, source: SourceTarget): Promi
         break;
     }
   }
-}
-
-function toIpc(payload: SourcePayload): Uint8Array {
-  if (payload instanceof Uint8Array) return payload;
-  const table = payload instanceof Table ? payload : new Table([payload as RecordBatch]);
-  return tableToIPC(table, 'stream');
 }
