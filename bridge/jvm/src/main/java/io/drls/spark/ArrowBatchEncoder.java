@@ -1,9 +1,7 @@
 package io.drls.spark;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 
 import org.apache.arrow.memory.BufferAllocator;
@@ -29,8 +27,6 @@ final class ArrowBatchEncoder implements AutoCloseable {
   private final ArrowWriter writer;
   private final int maxRows;
   private final long maxBytes;
-  // Reused batch after batch, so it keeps the capacity it has grown to.
-  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
   private int rowsInBatch;
 
   ArrowBatchEncoder(StructType schema, String timeZoneId, int maxRows, long maxBytes, String owner) {
@@ -74,10 +70,13 @@ final class ArrowBatchEncoder implements AutoCloseable {
    */
   byte[] finish() throws IOException {
     finishRows();
-    buffer.reset();
-    writeIpc(Channels.newChannel(buffer));
+    // Counted first, then copied once from Arrow's buffers into an array of exactly that size.
+    ByteCounter counter = new ByteCounter();
+    writeIpc(counter);
+    ArrayFiller filler = new ArrayFiller(new byte[Math.toIntExact(counter.bytes)]);
+    writeIpc(filler);
     resetRows();
-    return buffer.toByteArray();
+    return filler.bytes;
   }
 
   /**
@@ -121,6 +120,32 @@ final class ArrowBatchEncoder implements AutoCloseable {
       int n = src.remaining();
       src.position(src.limit());
       bytes += n;
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** A channel that copies what it is given into an array sized beforehand. */
+  private static final class ArrayFiller implements WritableByteChannel {
+    final byte[] bytes;
+    int position;
+
+    ArrayFiller(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+      int n = src.remaining();
+      src.get(bytes, position, n);
+      position += n;
       return n;
     }
 

@@ -53,6 +53,8 @@ final class FlatRowWriter {
   /** Validity bitmaps and boolean values: a bit per row each. */
   private final int bitmaps;
   private final Column[] variable;
+  /** Bytes of variable-width values written to this batch, kept as they are written: bytes() runs every row. */
+  private long variableBytes;
   private int count;
   /** Rows every column has room for; checked once per row. */
   private int capacity;
@@ -138,7 +140,9 @@ final class FlatRowWriter {
         }
         default -> {
           long offsetAndSize = Platform.getLong(base, slot);
-          c.appendPadded(base, start + (offsetAndSize >>> 32), (int) offsetAndSize);
+          int size = (int) offsetAndSize;
+          c.appendPadded(base, start + (offsetAndSize >>> 32), size);
+          variableBytes += size;
           c.endValue(index);
         }
       }
@@ -170,9 +174,11 @@ final class FlatRowWriter {
           if (c.vector instanceof VarCharVector) {
             UTF8String s = row.getUTF8String(i);
             c.append(s.getBaseObject(), s.getBaseOffset(), s.numBytes());
+            variableBytes += s.numBytes();
           } else {
             byte[] b = row.getBinary(i);
             c.append(b, Platform.BYTE_ARRAY_OFFSET, b.length);
+            variableBytes += b.length;
           }
           c.endValue(index);
         }
@@ -197,14 +203,9 @@ final class FlatRowWriter {
     capacity = min;
   }
 
-  /**
-   * Bytes of the rows written so far, as the IPC body will hold them (padding aside). Asked
-   * after every row, so only the variable-width columns are summed.
-   */
+  /** Bytes of the rows written so far, as the IPC body will hold them (padding aside). Asked after every row. */
   long bytes() {
-    long total = (long) count * fixedRowBytes + (long) bitmaps * ((count + 7) >> 3) + 4L * variable.length;
-    for (Column c : variable) total += c.end;
-    return total;
+    return (long) count * fixedRowBytes + (long) bitmaps * ((count + 7) >> 3) + 4L * variable.length + variableBytes;
   }
 
   /** Sets the row counts, so the root can be serialized. */
@@ -217,6 +218,7 @@ final class FlatRowWriter {
   void reset() {
     for (Column c : columns) c.reset();
     count = 0;
+    variableBytes = 0;
     refreshCapacity();
   }
 
