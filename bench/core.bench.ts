@@ -159,23 +159,33 @@ async function handoff(batchBytes: number, mode: TransferMode, count: number, se
 }
 
 /**
- * Node's own floor for the fresh set-up: a new ArrayBuffer of `bytes` moved with a plain
- * worker_threads postMessage to a thread that only takes it (no piscina, no Arrow). One-way p50, ms.
+ * Node's own floor: a buffer of `bytes` posted with a plain worker_threads postMessage to a thread
+ * that only takes it (no piscina, no Arrow). One-way p50, ms.
+ * - `fresh`: a new ArrayBuffer, moved; all of them filled before the run, as the fresh set-up's are.
+ * - `just-written shared`: a new SharedArrayBuffer filled just before it is posted, as the socket
+ *   has just written a wire payload. 16 MiB just written has pushed the rest out of the CPU's
+ *   caches, and both threads then run cold: that, not the size, is what the post then costs.
  */
-async function rawPostMessage(bytes: number, count: number): Promise<number> {
+async function rawPostMessage(bytes: number, count: number, kind: 'fresh' | 'just-written shared'): Promise<number> {
   const worker = new Worker(
     "const { parentPort } = require('node:worker_threads');" +
       'parentPort.on("message", (m) => parentPort.postMessage(performance.timeOrigin + performance.now() + 0 * new Uint8Array(m)[0]));',
     { eval: true },
   );
-  const fresh = Array.from({ length: count + 2 }, () => new Uint8Array(bytes).fill(7).buffer as ArrayBuffer | undefined);
+  const fresh = Array.from({ length: kind === 'fresh' ? count + 2 : 0 }, () => new Uint8Array(bytes).fill(7).buffer as ArrayBuffer | undefined);
   const oneWay: number[] = [];
   for (let i = 0; i < count + 2; i++) {
-    const b = fresh[i]!;
-    fresh[i] = undefined; // dropped here as the worker drops it
+    let b: ArrayBufferLike;
+    if (kind === 'fresh') {
+      b = fresh[i]!;
+      fresh[i] = undefined; // dropped here as the worker drops it
+    } else {
+      b = new SharedArrayBuffer(bytes);
+      new Uint8Array(b).fill(7);
+    }
     const answered = new Promise<number>((r) => worker.once('message', r));
     const sentAt = performance.timeOrigin + performance.now();
-    worker.postMessage(b, [b]);
+    worker.postMessage(b, kind === 'fresh' ? [b as ArrayBuffer] : []);
     const at = await answered;
     if (i >= 2) oneWay.push(at - sentAt);
   }
@@ -254,7 +264,7 @@ export async function run(): Promise<void> {
   printTable('Publish-to-pull latency, 1 KiB batches', ['p50 ms', 'p99 ms'], [[lat.p50, lat.p99]]);
 
   const hand: (string | number)[][] = [];
-  const movedP50 = new Map<string, { fresh: number; recycled: number; wire: number; raw: number }>();
+  const movedP50 = new Map<string, { fresh: number; recycled: number; wire: number; raw: number; rawShared: number }>();
   const why: (string | number)[][] = [];
   for (const [bytes, label, count, recycledCount] of [
     [16 * KiB, '16 KiB', 2000, 2000],
@@ -264,14 +274,19 @@ export async function run(): Promise<void> {
     const copied = await handoff(bytes, 'copy', count, 'fresh');
     const recycled = await handoff(bytes, 'move', recycledCount, 'recycled');
     const wire = await handoff(bytes, 'move', recycledCount, 'wire');
-    const raw = await rawPostMessage(bytes, count);
-    movedP50.set(label, { fresh: moved.p50, recycled: recycled.p50, wire: wire.p50, raw });
+    const raw = await rawPostMessage(bytes, count, 'fresh');
+    const rawShared = await rawPostMessage(bytes, recycledCount, 'just-written shared');
+    movedP50.set(label, { fresh: moved.p50, recycled: recycled.p50, wire: wire.p50, raw, rawShared });
     for (const [setUp, h] of [['fresh', moved], ['recycled', recycled], ['wire payloads', wire]] as const) {
       why.push([label, setUp, h.p50, h.p90, h.transitP50, h.rebuildP50, (h.workerMajorGcs + h.workerMinorGcs).toFixed(2), h.mainGcs.toFixed(2)]);
     }
-    hand.push([label, moved.p50, copied.p50, copied.p50 / moved.p50, recycled.p50, wire.p50, raw, moved.roundTrip, copied.roundTrip]);
+    hand.push([label, moved.p50, copied.p50, copied.p50 / moved.p50, recycled.p50, wire.p50, raw, rawShared, moved.roundTrip, copied.roundTrip]);
   }
-  printTable('Hand-off to a worker thread (ms per batch; one-way p50 unless said)', ['batch', 'moved', 'copied', 'copied/moved', 'moved, buffers recycled', 'moved, wire payloads', "Node's postMessage alone, fresh", 'moved round trip', 'copied round trip'], hand);
+  printTable(
+    'Hand-off to a worker thread (ms per batch; one-way p50 unless said)',
+    ['batch', 'moved', 'copied', 'copied/moved', 'moved, buffers recycled', 'moved, wire payloads', "Node's postMessage alone, fresh", "Node's postMessage alone, just-written shared memory", 'moved round trip', 'copied round trip'],
+    hand,
+  );
   printTable(
     'Moved hand-off, where the time goes (ms; transit: packing here until the task starts on the worker; rebuild: the worker making the batch)',
     ['batch', 'set-up', 'one-way p50', 'p90', 'transit p50', 'rebuild p50', 'GCs per batch, worker', 'GCs per batch, sender'],
@@ -282,7 +297,8 @@ export async function run(): Promise<void> {
   console.log(
     `moved hand-off, 16 MiB / 16 KiB (target <= 2x): ${(big.fresh / small.fresh).toFixed(2)}x with fresh batches, ` +
       `${(big.recycled / small.recycled).toFixed(2)}x with buffers recycled, ${(big.wire / small.wire).toFixed(2)}x with wire payloads; ` +
-      `Node's own postMessage of a fresh buffer, without drls: ${(big.raw / small.raw).toFixed(2)}x`,
+      `Node's own postMessage, without drls: ${(big.raw / small.raw).toFixed(2)}x for a fresh buffer, ` +
+      `${(big.rawShared / small.rawShared).toFixed(2)}x for shared memory written just before (as a wire payload is)`,
   );
   // A batch the app made: every batch fresh, dropped by the worker.
   reportTarget({ name: 'handoff-moved-16MiB-vs-16KiB', measured: big.fresh / small.fresh, goal: 2, kind: 'max', unit: 'x' });
