@@ -36,6 +36,11 @@ test('nested columns (lists, structs) and a table of several batches encode as A
   assertSameStream(new Table([...one.batches, ...two.batches]));
 });
 
+test('an empty batch and an all-null column encode as Arrow encodes them', () => {
+  assertSameStream(tableFromArrays({ x: new Int32Array(0), s: [] as string[] }));
+  assertSameStream(new Table({ n: vectorFromArray([null, null, null], new Utf8()) }));
+});
+
 test('a slice of a batch carries only its rows', () => {
   const table = tableFromArrays({ x: Int32Array.from({ length: 100 }, (_, i) => i), s: ['a', 'b', 'c', 'd'].flatMap((s) => Array(25).fill(s)) });
   const slice = table.slice(30, 55);
