@@ -1,4 +1,5 @@
-import { MessageHeader, tableToIPC, Table, type RecordBatch, type Schema } from 'apache-arrow';
+import { MessageHeader, tableToIPC, Table, type RecordBatch } from 'apache-arrow';
+import { _InternalEmptyPlaceholderRecordBatch as EmptyPlaceholder } from 'apache-arrow/recordbatch';
 import { Message, RecordBatch as RecordBatchHeader } from 'apache-arrow/ipc/metadata/message';
 import { VectorAssembler } from 'apache-arrow/visitor/vectorassembler';
 
@@ -15,8 +16,6 @@ export interface IpcParts {
 
 const ZEROS = new Uint8Array(8);
 const END_OF_STREAM = new Uint8Array(Int32Array.of(-1, 0).buffer);
-/** Schemas are written once per fetch, and a stream's schema never changes: encode it once. */
-const schemaMessages = new WeakMap<Schema, Uint8Array>();
 
 export function ipcParts(payload: Table | RecordBatch): IpcParts {
   const batches = payload instanceof Table ? payload.batches : [payload];
@@ -25,21 +24,16 @@ export function ipcParts(payload: Table | RecordBatch): IpcParts {
     const bytes = tableToIPC(payload instanceof Table ? payload : new Table([payload]), 'stream');
     return { parts: [bytes], byteLength: bytes.byteLength };
   }
-  const parts: Uint8Array[] = [schemaMessage(payload.schema)];
-  for (const batch of batches) batchParts(batch, parts);
+  // Encoded each time (microseconds): a Schema's metadata is a mutable Map, so a cache could go stale.
+  const parts: Uint8Array[] = [framedMessage(Message.encode(Message.from(payload.schema)))];
+  for (const batch of batches) {
+    // What Arrow's readers give for a stream with no batches; Arrow's writer writes nothing for it.
+    if (!(batch instanceof EmptyPlaceholder)) batchParts(batch, parts);
+  }
   parts.push(END_OF_STREAM);
   let byteLength = 0;
   for (const p of parts) byteLength += p.byteLength;
   return { parts, byteLength };
-}
-
-function schemaMessage(schema: Schema): Uint8Array {
-  let framed = schemaMessages.get(schema);
-  if (!framed) {
-    framed = framedMessage(Message.encode(Message.from(schema)));
-    schemaMessages.set(schema, framed);
-  }
-  return framed;
 }
 
 function batchParts(batch: RecordBatch, into: Uint8Array[]): void {
