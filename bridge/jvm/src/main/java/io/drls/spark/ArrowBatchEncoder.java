@@ -71,12 +71,12 @@ final class ArrowBatchEncoder implements AutoCloseable {
   byte[] finish() throws IOException {
     finishRows();
     // Counted first, then copied once from Arrow's buffers into an array of exactly that size.
-    ByteCounter counter = new ByteCounter();
+    ByteSink counter = new ByteSink(null);
     writeIpc(counter);
-    ArrayFiller filler = new ArrayFiller(new byte[Math.toIntExact(counter.bytes)]);
+    ByteSink filler = new ByteSink(new byte[Math.toIntExact(counter.bytes)]);
     writeIpc(filler);
     resetRows();
-    return filler.bytes;
+    return filler.into;
   }
 
   /**
@@ -86,7 +86,7 @@ final class ArrowBatchEncoder implements AutoCloseable {
    */
   void sendTo(WireConnection connection) throws IOException {
     finishRows();
-    ByteCounter counter = new ByteCounter();
+    ByteSink counter = new ByteSink(null);
     writeIpc(counter);
     writeIpc(connection.beginData(Math.toIntExact(counter.bytes)));
     resetRows();
@@ -111,41 +111,24 @@ final class ArrowBatchEncoder implements AutoCloseable {
     }
   }
 
-  /** A channel that takes bytes without keeping them, to learn an IPC stream's length. */
-  private static final class ByteCounter implements WritableByteChannel {
+  /**
+   * Where an IPC stream is written to learn its length (no array: the bytes are only counted) or
+   * to copy it into an array of that length.
+   */
+  private static final class ByteSink implements WritableByteChannel {
+    final byte[] into;
     long bytes;
 
+    ByteSink(byte[] into) {
+      this.into = into;
+    }
+
     @Override
     public int write(ByteBuffer src) {
       int n = src.remaining();
-      src.position(src.limit());
+      if (into == null) src.position(src.limit());
+      else src.get(into, (int) bytes, n);
       bytes += n;
-      return n;
-    }
-
-    @Override
-    public boolean isOpen() {
-      return true;
-    }
-
-    @Override
-    public void close() {}
-  }
-
-  /** A channel that copies what it is given into an array sized beforehand. */
-  private static final class ArrayFiller implements WritableByteChannel {
-    final byte[] bytes;
-    int position;
-
-    ArrayFiller(byte[] bytes) {
-      this.bytes = bytes;
-    }
-
-    @Override
-    public int write(ByteBuffer src) {
-      int n = src.remaining();
-      src.get(bytes, position, n);
-      position += n;
       return n;
     }
 
