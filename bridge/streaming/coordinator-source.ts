@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordBatch, Schema } from 'apache-arrow';
-import { StreamFailedError } from '../../runtime/base/index.js';
+import { BatchCollectedError, StreamFailedError } from '../../runtime/base/index.js';
 import { fetchStored, type StreamCoordinator } from '../../actors/stream-coordinator.js';
 import { storedOf, type RegisterResult } from '../../actors/stream-coordinator-protocol.js';
 import type { LatestBatch, SourcePayload, SourceTarget } from '../endpoint/index.js';
 import type { ReverseLog } from './stream-log/reverse-log.js';
 
 export const SPARK_READER = 'spark-reader';
+
+const ONE_QUERY =
+  'a query reading this stream already committed it. A toSparkStreaming stream feeds one query at a time, ' +
+  'and its batches are freed once that query commits them: read it with one query (a query restarted on its ' +
+  'checkpoint resumes it), or make one stream per query';
 
 /**
  * The reverse path's target: Spark's micro-batch reader is one more consumer of the
@@ -58,7 +63,13 @@ export class CoordinatorSource implements SourceTarget {
   }
 
   async fetch(batchId: number): Promise<readonly SourcePayload[]> {
-    const [micro] = await fetchStored(this.#coordinator, [batchId]);
+    const [micro] = await fetchStored(this.#coordinator, [batchId]).catch((err: unknown) => {
+      // Only Spark's commits free a batch this stream's reader has not read: another query did.
+      if (err instanceof BatchCollectedError) {
+        throw new BatchCollectedError(this.#coordinator.streamId, err.batchId, err.oldestBatchId, ONE_QUERY);
+      }
+      throw err;
+    });
     const out: (RecordBatch | Uint8Array)[] = [];
     for (const entry of micro!.partitions) {
       const stored = storedOf(entry);

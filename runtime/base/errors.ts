@@ -108,10 +108,13 @@ export class SchemaMismatchError extends DrlsError<'DRLS_SCHEMA_MISMATCH'> {
 export class BatchCollectedError extends DrlsError<'DRLS_BATCH_COLLECTED'> {
   readonly streamId: string;
   readonly batchId: number;
-  constructor(streamId: string, batchId: number, oldest: number) {
-    super('DRLS_BATCH_COLLECTED', `stream "${streamId}": batch ${batchId} was already collected (oldest held is ${oldest})`);
+  readonly oldestBatchId: number;
+  /** `why`: what most likely freed it, where the caller knows. */
+  constructor(streamId: string, batchId: number, oldest: number, why?: string) {
+    super('DRLS_BATCH_COLLECTED', `stream "${streamId}": batch ${batchId} was already collected (oldest held is ${oldest})${why ? `: ${why}` : ''}`);
     this.streamId = streamId;
     this.batchId = batchId;
+    this.oldestBatchId = oldest;
   }
 }
 

@@ -186,4 +186,31 @@ test('handle.stop() after the reading query stopped answers at once: how many ba
   assert.not.ok(handle.coordinator.alive, 'the stream is released all the same');
 });
 
+test('a second query on a stream the first has committed from fails, saying a stream feeds one query', async () => {
+  const spark = await getSpark();
+  const more = deferred();
+  async function* source() {
+    yield thousand(0);
+    yield thousand(1);
+    await more.promise; // the next micro-batch commits the first one's batches
+    yield thousand(2);
+  }
+  const { df, handle, query } = await toSparkStreaming(source(), spark, { format: 'memory', queryName: 'drls_first_reader', trigger: { processingTime: '200 milliseconds' } });
+  await rowsReach(spark, 'drls_first_reader', 2000);
+  more.resolve();
+  await rowsReach(spark, 'drls_first_reader', 3000);
+  await until('Spark committed the first batches', () => handle.coordinator.getStats(), (s) => s.batchesGc > 0);
+  const second = await df.writeStream.format('memory').queryName('drls_second_reader').start();
+  const failure = await second.awaitTermination({ timeoutMs: 120_000 }).then(
+    (ended) => (ended ? null : new Error('the second query neither failed nor ended')),
+    (e: Error) => e,
+  );
+  assert.instance(failure, StreamingQueryFailedError);
+  assert.match(failure!.message, 'DRLS_BATCH_COLLECTED');
+  assert.match(failure!.message, 'feeds one query at a time');
+  assert.is(await rowCount(spark, 'drls_first_reader'), 3000, 'the first query read every row once');
+  await handle.stop({ timeoutMs: 60_000 });
+  await query!.stop();
+});
+
 test.run();
