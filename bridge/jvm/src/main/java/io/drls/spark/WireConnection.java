@@ -188,7 +188,12 @@ final class WireConnection implements Closeable {
           + " exceeds the protocol limit");
     }
     byte[] payload = new byte[length];
-    in.readFully(payload);
+    try {
+      in.readFully(payload);
+    } catch (EOFException e) {
+      throw new IOException(label + " was closed by the endpoint in the middle of a "
+          + FrameType.name(type) + " frame", e);
+    }
     if (type == FrameType.ERROR) {
       JsonNode err = parse(payload);
       throw new DrlsRemoteException(err.path("code").asText("DRLS_PROTOCOL_ERROR"),

@@ -57,6 +57,16 @@ final class FakeEndpoint implements AutoCloseable {
     byte[] reply(Received frame) throws IOException;
   }
 
+  /** Thrown by a responder: write {@code last}, then close the connection (Node going away mid-conversation). */
+  static final class HangUp extends IOException {
+    final byte[] last;
+
+    HangUp(byte[] last) {
+      super("the fake endpoint hangs up");
+      this.last = last;
+    }
+  }
+
   private final ServerSocket server;
   private final Responder responder;
   private final LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
@@ -138,7 +148,14 @@ final class FakeEndpoint implements AutoCloseable {
         }
         Received r = new Received(connection, frame[0], frame[1]);
         received.add(r);
-        byte[] reply = responder.reply(r);
+        byte[] reply;
+        try {
+          reply = responder.reply(r);
+        } catch (HangUp h) {
+          out.write(h.last);
+          out.flush();
+          return; // closes the socket
+        }
         if (reply != null && reply.length > 0) {
           out.write(reply);
           out.flush();

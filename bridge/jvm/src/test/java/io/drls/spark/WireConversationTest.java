@@ -3,6 +3,7 @@ package io.drls.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -271,6 +272,22 @@ class WireConversationTest {
       assertEquals(6, node.next().json().path("batchId").asLong(), "batch 6 asked for with batch 5 unanswered");
       reading.join(10_000);
       assertEquals(6, rows.get(), "both batches' rows");
+    }
+  }
+
+  @Test
+  void aFrameCutShortByTheEndpointNamesTheConnection() throws Exception {
+    byte[] helloOk = WireVectors.frame("OK", "{\"source\":false,\"sink\":true}").bytes();
+    // The header promises the whole payload; Node goes away after 10 bytes of it.
+    byte[] cut = Arrays.copyOf(FakeEndpoint.dataFrame(dataVector()), 5 + 10);
+    try (FakeEndpoint node = new FakeEndpoint(r -> {
+      if (r.type() == FrameType.HELLO) return helloOk;
+      throw new FakeEndpoint.HangUp(cut);
+    });
+        DrlsColumnarReader reader = new DrlsColumnarReader(SCHEMA, node.options(false), 5, 5)) {
+      IOException e = assertThrows(IOException.class, reader::next);
+      assertTrue(e.getMessage().startsWith("drls source connection to 127.0.0.1:"), e.getMessage());
+      assertTrue(e.getMessage().endsWith("was closed by the endpoint in the middle of a DATA frame"), e.getMessage());
     }
   }
 
