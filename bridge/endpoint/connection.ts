@@ -40,12 +40,11 @@ export class Connection {
     return this.#write(encodeJsonFrame(type, body));
   }
 
-  async sendData(ipc: Uint8Array): Promise<void> {
-    this.socket.write(encodeHeader(FrameType.DATA, ipc.byteLength));
-    await this.#write(ipc);
+  sendData(ipc: Uint8Array): Promise<void> {
+    return this.sendDataParts({ parts: [ipc], byteLength: ipc.byteLength });
   }
 
-  /** One DATA frame from its pieces, handed to the kernel in one writev rather than joined. */
+  /** One DATA frame: its header, then its pieces, handed to the kernel in one writev rather than joined. */
   async sendDataParts({ parts, byteLength }: IpcParts): Promise<void> {
     if (this.socket.destroyed) return;
     this.socket.cork();
